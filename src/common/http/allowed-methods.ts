@@ -1,0 +1,35 @@
+import type { Express } from 'express';
+
+import type { AllowedMethods } from './problem-details.filter.js';
+
+interface RouterLayer {
+  route?: { methods: Record<string, boolean> };
+  match(path: string): boolean;
+}
+
+/**
+ * Reads the routes Express has registered, so that a path that exists with another method
+ * answers 405 with `Allow` instead of 404. Call it once the application is initialised.
+ */
+export function allowedMethodsOf(app: Express): AllowedMethods {
+  const stack = (app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
+  const routes = stack.filter((layer) => layer.route !== undefined);
+
+  return (path: string) => {
+    const methods = new Set<string>();
+    for (const layer of routes) {
+      if (layer.match(path)) {
+        for (const [method, enabled] of Object.entries(layer.route!.methods)) {
+          if (enabled && method !== '_all') {
+            methods.add(method.toUpperCase());
+          }
+        }
+      }
+    }
+    if (methods.has('GET')) {
+      methods.add('HEAD');
+    }
+
+    return [...methods].sort();
+  };
+}

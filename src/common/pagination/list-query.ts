@@ -1,0 +1,98 @@
+import { BadRequestError } from '../errors/domain-error.js';
+import { isCalendarDate } from '../validation/calendar-date.js';
+
+export interface PageRequest {
+  limit: number;
+  startingAfter: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+}
+
+type Parser<T> = (raw: string, name: string) => T;
+type Parsed<S> = { [K in keyof S]?: S[K] extends Parser<infer T> ? T : never };
+
+const DIGITS = /^[1-9]\d*$/;
+// An ISO 8601 instant with an explicit offset; a time without one would depend on the server.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export const positiveId: Parser<number> = (raw, name) => {
+  if (!DIGITS.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new BadRequestError(`${name} moet een positief geheel getal zijn.`);
+  }
+
+  return Number(raw);
+};
+
+export const instant: Parser<Date> = (raw, name) => {
+  const date = new Date(raw);
+  if (!INSTANT.test(raw) || Number.isNaN(date.getTime())) {
+    throw new BadRequestError(`${name} moet een tijdstip in ISO 8601 met tijdzone zijn.`);
+  }
+
+  return date;
+};
+
+export const calendarDate: Parser<string> = (raw, name) => {
+  if (!isCalendarDate(raw)) {
+    throw new BadRequestError(`${name} moet een bestaande datum zijn (JJJJ-MM-DD).`);
+  }
+
+  return raw;
+};
+
+export function oneOf<T extends string>(allowed: readonly T[]): Parser<T> {
+  return (raw, name) => {
+    if (!allowed.includes(raw as T)) {
+      throw new BadRequestError(`${name} moet een van ${allowed.join(', ')} zijn.`);
+    }
+
+    return raw as T;
+  };
+}
+
+const MAX_LIMIT = 200;
+
+/**
+ * Reads a list's query string strictly: every parameter known, given once and well formed,
+ * `limit` from 1 to 200 (default 50) and `starting_after` a positive id. Nothing is clamped.
+ */
+export function readListQuery<S extends Record<string, Parser<unknown>>>(
+  query: Record<string, unknown>,
+  filters: S,
+): { page: PageRequest; filters: Parsed<S> } {
+  const parsers: Record<string, Parser<unknown>> = {
+    ...filters,
+    limit: positiveId,
+    starting_after: positiveId,
+  };
+  const values: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(query)) {
+    const parse = parsers[name];
+    if (!parse) {
+      throw new BadRequestError(`Onbekende queryparameter ${name}.`);
+    }
+    if (typeof raw !== 'string') {
+      throw new BadRequestError(`Queryparameter ${name} mag maar een keer voorkomen.`);
+    }
+    values[name] = parse(raw, name);
+  }
+
+  const limit = (values.limit as number | undefined) ?? 50;
+  if (limit > MAX_LIMIT) {
+    throw new BadRequestError(`limit moet van 1 tot ${MAX_LIMIT} zijn.`);
+  }
+  const { limit: _limit, starting_after: startingAfter, ...rest } = values;
+
+  return {
+    page: { limit, startingAfter: (startingAfter as number | undefined) ?? 0 },
+    filters: rest as Parsed<S>,
+  };
+}
+
+/** Builds a page from up to `limit + 1` rows fetched in ascending id order. */
+export function toPage<T>(rows: T[], limit: number): Page<T> {
+  return { data: rows.slice(0, limit), has_more: rows.length > limit };
+}

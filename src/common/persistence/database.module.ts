@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import type { DatabaseConfig } from '../../config/app-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { TransactionRunner } from './transaction-runner.js';
+
+/** The TypeORM data source, migrated at start, and the transaction runner over it. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(database: DatabaseConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(database), retryAttempts: 0 })],
+      providers: [TransactionRunner],
+      exports: [TransactionRunner],
+    };
+  }
+}

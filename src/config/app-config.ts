@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' }
+  | { type: 'postgres'; url: string };
+
+export interface IdempotencyConfig {
+  leaseMs: number;
+  waitMs: number;
+  retentionMs: number;
+  purgeIntervalMs: number;
+}
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  problemTypeBase: string;
+  bodyLimitBytes: number;
+  seedSampleClub: boolean;
+  idempotency: IdempotencyConfig;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const HOUR_MS = 60 * 60 * 1000;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const upper = raw.toUpperCase() as T;
+  if (!allowed.includes(upper)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+
+  return upper;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (raw !== 'true' && raw !== 'false') {
+    throw new ConfigError(`${name} must be "true" or "false", got "${raw}".`);
+  }
+
+  return raw === 'true';
+}
+
+function database(env: Env): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url !== undefined && url !== '') {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
+    }
+
+    return { type: 'postgres', url };
+  }
+
+  return {
+    type: 'sqlite',
+    path: resolve(env.SQLITE_PATH || './data/club-tool.sqlite'),
+    synchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+  };
+}
+
+/**
+ * Reads and validates every setting of the service from the environment, once, at boot.
+ * Nothing else in the code reads `process.env`.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError naming a bad variable
+ */
+export function loadConfig(env: Env): AppConfig {
+  const problemTypeBase = env.PROBLEM_TYPE_BASE || 'https://developers.club-tool.nl/errors/';
+
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    database: database(env),
+    problemTypeBase: problemTypeBase.endsWith('/') ? problemTypeBase : `${problemTypeBase}/`,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    seedSampleClub: flag(env, 'SEED_SAMPLE_CLUB', true),
+    idempotency: {
+      leaseMs: integer(env, 'IDEMPOTENCY_LEASE_MS', 5000, 200, 60_000),
+      waitMs: integer(env, 'IDEMPOTENCY_WAIT_MS', 5000, 0, 60_000),
+      retentionMs: 24 * HOUR_MS,
+      purgeIntervalMs: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MS', 60_000, 100, 24 * HOUR_MS),
+    },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

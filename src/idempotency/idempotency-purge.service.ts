@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+
+import { IDEMPOTENCY_OPTIONS } from './idempotency.options.js';
+import type { IdempotencyOptions } from './idempotency.options.js';
+import { IdempotencyKeyStore } from './persistence/idempotency-key.store.js';
+
+/** Deletes keys past their retention in the background. */
+@Injectable()
+export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyPurgeService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly keys: IdempotencyKeyStore,
+    @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.purgeOnce(), this.options.purgeIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async purgeOnce(): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = this.keys
+      .purgeExpired()
+      .then((purged) => {
+        if (purged > 0) {
+          this.logger.log(`Purged ${purged} expired idempotency keys`);
+        }
+      })
+      .catch((error: unknown) => {
+        this.logger.error('Purging expired idempotency keys failed', (error as Error)?.stack);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    await this.running;
+  }
+}

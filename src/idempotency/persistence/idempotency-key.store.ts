@@ -1,0 +1,261 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { LessThanOrEqual } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+
+import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { LeaseLostError } from '../domain/idempotency-key.js';
+import type { StoredResponse } from '../domain/idempotency-key.js';
+import { IDEMPOTENCY_OPTIONS } from '../idempotency.options.js';
+import type { IdempotencyOptions } from '../idempotency.options.js';
+import { KeyClaim } from '../key-claim.js';
+import { IdempotencyItemEntity } from './idempotency-item.entity.js';
+import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
+
+export interface ClaimRequest {
+  tenant: string;
+  key: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+  permission: string;
+}
+
+export type ClaimOutcome =
+  | { kind: 'acquired'; claim: KeyClaim }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'reuse' }
+  | { kind: 'running'; leaseExpiresAt: Date };
+
+const PURGE_BATCH = 1000;
+
+/**
+ * The keys and their ledger in the database. Every change of a key's row after its claim is
+ * fenced by the lease token the claim handed out, so a request that lost its key to another
+ * can no longer write under it.
+ */
+@Injectable()
+export class IdempotencyKeyStore {
+  constructor(
+    private readonly db: TransactionRunner,
+    @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
+  ) {}
+
+  /**
+   * Claims the key in one atomic step: a new key is inserted (a unique index settles a race),
+   * an expired one is taken over as new, an abandoned one (its lease lapsed) is taken over with
+   * its ledger. Anything else is answered from what the row says.
+   */
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    return this.db.transaction(async (manager) => {
+      const holder = randomUUID();
+      const now = new Date();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(IdempotencyKeyEntity)
+        .values(this.freshRow(request, holder, now))
+        .orIgnore()
+        .execute();
+      const row = await manager.findOneByOrFail(IdempotencyKeyEntity, {
+        tenant: request.tenant,
+        key: request.key,
+      });
+      if (row.holder === holder) {
+        return { kind: 'acquired', claim: new KeyClaim(row.id, row.leaseToken, new Map()) };
+      }
+
+      if (row.expiresAt <= now) {
+        return this.takeOverExpired(manager, row, request, holder, now);
+      }
+      if (row.fingerprint !== request.fingerprint) {
+        return { kind: 'reuse' };
+      }
+      if (row.state === 'completed') {
+        return { kind: 'replay', response: storedResponseOf(row) };
+      }
+      if (row.leaseExpiresAt > now) {
+        return { kind: 'running', leaseExpiresAt: row.leaseExpiresAt };
+      }
+
+      return this.takeOverAbandoned(manager, row, holder, now);
+    });
+  }
+
+  /** Extends the lease; false when the claim was lost to another request. */
+  async renew(claim: KeyClaim): Promise<boolean> {
+    const result = await this.db.transaction((manager) =>
+      manager.update(
+        IdempotencyKeyEntity,
+        { id: claim.keyId, leaseToken: claim.token },
+        { leaseExpiresAt: this.leaseEnd() },
+      ),
+    );
+
+    return result.affected === 1;
+  }
+
+  /**
+   * Writes one item's result to the ledger inside that item's transaction, after checking
+   * that the claim still holds the key. A lost claim throws, and the item rolls back with it.
+   */
+  async recordItem(
+    manager: EntityManager,
+    claim: KeyClaim,
+    index: number,
+    result: unknown,
+  ): Promise<void> {
+    const fenced = await manager
+      .createQueryBuilder()
+      .update(IdempotencyKeyEntity)
+      .set({ itemsDone: () => 'items_done + 1', leaseExpiresAt: this.leaseEnd() })
+      .where('id = :id AND lease_token = :token', { id: claim.keyId, token: claim.token })
+      .execute();
+    if (fenced.affected !== 1) {
+      throw new LeaseLostError();
+    }
+    await manager.insert(IdempotencyItemEntity, {
+      keyId: claim.keyId,
+      itemIndex: index,
+      result: JSON.stringify(result),
+    });
+  }
+
+  async setItemsTotal(claim: KeyClaim, total: number): Promise<void> {
+    await this.fencedUpdate(claim, { itemsTotal: total });
+  }
+
+  async complete(claim: KeyClaim, response: StoredResponse): Promise<void> {
+    await this.fencedUpdate(claim, {
+      state: 'completed',
+      responseStatus: response.status,
+      responseHeaders: JSON.stringify(response.headers),
+      responseBody: response.body,
+    });
+  }
+
+  /** Forgets a claim under which nothing was applied: the key is free again. */
+  async release(claim: KeyClaim): Promise<void> {
+    await this.db.transaction((manager) =>
+      manager.delete(IdempotencyKeyEntity, { id: claim.keyId, leaseToken: claim.token }),
+    );
+  }
+
+  /** Ends the lease at once, so that a retry resumes without waiting for it to lapse. */
+  async abandon(claim: KeyClaim): Promise<void> {
+    await this.fencedUpdate(claim, { leaseExpiresAt: new Date() });
+  }
+
+  async find(tenant: string, key: string): Promise<IdempotencyKeyEntity | null> {
+    const row = await this.db.read((manager) =>
+      manager.findOneBy(IdempotencyKeyEntity, { tenant, key }),
+    );
+
+    return row && row.expiresAt > new Date() ? row : null;
+  }
+
+  /** Deletes keys past their retention, in small batches; answers how many went. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const deleted = await this.db.transaction(async (manager) => {
+        const batch = await manager.find(IdempotencyKeyEntity, {
+          select: { id: true },
+          where: { expiresAt: LessThanOrEqual(now) },
+          take: PURGE_BATCH,
+        });
+        if (batch.length === 0) {
+          return 0;
+        }
+        const ids = batch.map((row) => row.id);
+        await manager.delete(IdempotencyItemEntity, ids.map((keyId) => ({ keyId })));
+        await manager.delete(IdempotencyKeyEntity, ids);
+
+        return ids.length;
+      });
+      purged += deleted;
+      if (deleted < PURGE_BATCH) {
+        return purged;
+      }
+    }
+  }
+
+  private async fencedUpdate(claim: KeyClaim, changes: Partial<IdempotencyKeyEntity>) {
+    const result = await this.db.transaction((manager) =>
+      manager.update(IdempotencyKeyEntity, { id: claim.keyId, leaseToken: claim.token }, changes),
+    );
+    if (result.affected !== 1) {
+      throw new LeaseLostError();
+    }
+  }
+
+  private async takeOverExpired(
+    manager: EntityManager,
+    row: IdempotencyKeyEntity,
+    request: ClaimRequest,
+    holder: string,
+    now: Date,
+  ): Promise<ClaimOutcome> {
+    const { leaseToken: _fresh, ...fresh } = this.freshRow(request, holder, now);
+    const taken = await manager.update(
+      IdempotencyKeyEntity,
+      { id: row.id, leaseToken: row.leaseToken, expiresAt: LessThanOrEqual(now) },
+      { ...fresh, leaseToken: row.leaseToken + 1 },
+    );
+    if (taken.affected !== 1) {
+      return { kind: 'running', leaseExpiresAt: this.leaseEnd(now) };
+    }
+    await manager.delete(IdempotencyItemEntity, { keyId: row.id });
+
+    return { kind: 'acquired', claim: new KeyClaim(row.id, row.leaseToken + 1, new Map()) };
+  }
+
+  private async takeOverAbandoned(
+    manager: EntityManager,
+    row: IdempotencyKeyEntity,
+    holder: string,
+    now: Date,
+  ): Promise<ClaimOutcome> {
+    const taken = await manager.update(
+      IdempotencyKeyEntity,
+      { id: row.id, leaseToken: row.leaseToken },
+      { holder, leaseToken: row.leaseToken + 1, leaseExpiresAt: this.leaseEnd(now) },
+    );
+    if (taken.affected !== 1) {
+      return { kind: 'running', leaseExpiresAt: this.leaseEnd(now) };
+    }
+    const items = await manager.find(IdempotencyItemEntity, { where: { keyId: row.id } });
+    const completed = new Map(items.map((item) => [item.itemIndex, JSON.parse(item.result)]));
+
+    return { kind: 'acquired', claim: new KeyClaim(row.id, row.leaseToken + 1, completed) };
+  }
+
+  private freshRow(request: ClaimRequest, holder: string, now: Date) {
+    return {
+      ...request,
+      state: 'in_progress' as const,
+      holder,
+      leaseToken: 1,
+      leaseExpiresAt: this.leaseEnd(now),
+      itemsTotal: null,
+      itemsDone: 0,
+      responseStatus: null,
+      responseHeaders: null,
+      responseBody: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.options.retentionMs),
+    };
+  }
+
+  private leaseEnd(now = new Date()): Date {
+    return new Date(now.getTime() + this.options.leaseMs);
+  }
+}
+
+function storedResponseOf(row: IdempotencyKeyEntity): StoredResponse {
+  return {
+    status: row.responseStatus ?? 200,
+    headers: JSON.parse(row.responseHeaders ?? '{}') as Record<string, string>,
+    body: row.responseBody ?? '',
+  };
+}
