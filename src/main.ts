@@ -13,7 +13,14 @@ import type { SampleClub } from './sample-club.service.js';
 function sampleBanner(sample: SampleClub, baseUrl: string): string {
   const body = JSON.stringify({
     operations: [
-      { op: 'create', data: { name: 'Sanne de Vries', email: 'sanne@example.nl', group_ids: [sample.groupIds[0]] } },
+      {
+        op: 'create',
+        data: {
+          name: 'Sanne de Vries',
+          email: 'sanne@example.nl',
+          group_ids: [sample.groupIds[0]],
+        },
+      },
       { op: 'update', id: 1, data: { status: 'archived' } },
       { op: 'delete', id: 12 },
     ],

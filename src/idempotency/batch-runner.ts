@@ -26,7 +26,11 @@ export interface BatchResult {
  * Applies one item inside the transaction it is handed. A {@link DomainError} fails the item
  * alone; any other error stops the batch (the request answers 500 and a retry resumes).
  */
-export type ItemHandler<T> = (manager: EntityManager, item: T, index: number) => Promise<ItemResult>;
+export type ItemHandler<T> = (
+  manager: EntityManager,
+  item: T,
+  index: number,
+) => Promise<ItemResult>;
 
 /**
  * Runs a batch item by item, in array order, each item in its own transaction together with

@@ -117,7 +117,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<string | undefined> {
     const renewal = setInterval(() => void this.renew(claim, request), this.options.leaseMs / 3);
     try {
-      const value = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const stored = toStoredResponse(response, value);
       await this.keys.complete(claim, stored).catch((error: unknown) => {
         // Every item is in the ledger already: a retry rebuilds this answer without rerunning.

@@ -1,5 +1,11 @@
-import { SetMetadata, UseInterceptors, applyDecorators, createParamDecorator } from '@nestjs/common';
+import {
+  SetMetadata,
+  UseInterceptors,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 
 import { IDEMPOTENT, IdempotencyInterceptor, KEY_CLAIM } from './idempotency.interceptor.js';
 import type { IdempotentSettings } from './idempotency.interceptor.js';
@@ -24,5 +30,5 @@ export function Idempotent(settings: IdempotentSettings = { required: false }) {
 /** The request's claim on its key, or undefined when it came without one. */
 export const ClaimedKey = createParamDecorator(
   (_data: unknown, context: ExecutionContext): KeyClaim | undefined =>
-    context.switchToHttp().getRequest()[KEY_CLAIM],
+    context.switchToHttp().getRequest<Request & { [KEY_CLAIM]?: KeyClaim }>()[KEY_CLAIM],
 );

@@ -3,10 +3,7 @@ import { In, MoreThan, MoreThanOrEqual } from 'typeorm';
 import type { EntityManager, FindOptionsWhere } from 'typeorm';
 
 import { AuditLogService } from '../audit/audit-log.service.js';
-import {
-  BadRequestError,
-  ValidationFailedError,
-} from '../common/errors/domain-error.js';
+import { BadRequestError, ValidationFailedError } from '../common/errors/domain-error.js';
 import { toPage } from '../common/pagination/list-query.js';
 import type { Page, PageRequest } from '../common/pagination/list-query.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
@@ -106,11 +103,15 @@ export class MembersService {
   }
 
   async bulk(actor: Actor, operations: readonly unknown[], claim: KeyClaim): Promise<BatchResult> {
-    return this.batches.run(claim, operations, (manager, operation) =>
-      this.applyOperation(manager, actor, operation), {
-      idOfFailed: (operation) =>
-        isPlainObject(operation) && typeof operation.id === 'number' ? operation.id : undefined,
-    });
+    return this.batches.run(
+      claim,
+      operations,
+      (manager, operation) => this.applyOperation(manager, actor, operation),
+      {
+        idOfFailed: (operation) =>
+          isPlainObject(operation) && typeof operation.id === 'number' ? operation.id : undefined,
+      },
+    );
   }
 
   private async applyOperation(
@@ -175,7 +176,11 @@ export class MembersService {
       updatedAt: now,
     });
     await this.replaceGroups(manager, member.id, groupIds);
-    await this.audit.record(manager, { ...auditOf(actor), action: 'create', entityId: member.id }, now);
+    await this.audit.record(
+      manager,
+      { ...auditOf(actor), action: 'create', entityId: member.id },
+      now,
+    );
 
     return member;
   }

@@ -1,4 +1,9 @@
-import { DemoReadOnlyError, InsufficientScopeError, PlanExpiredError, UpgradeRequiredError } from './clubs.errors.js';
+import {
+  DemoReadOnlyError,
+  InsufficientScopeError,
+  PlanExpiredError,
+  UpgradeRequiredError,
+} from './clubs.errors.js';
 import { grants } from './scopes.js';
 import type { Scope } from './scopes.js';
 

@@ -16,8 +16,13 @@ export function TimestampColumn(options: ColumnOptions = {}): PropertyDecorator 
 
 export function useTimestampType(database: 'sqlite' | 'postgres'): void {
   for (const column of timestampColumns) {
-    Object.assign(column, database === 'postgres' ? { type: 'timestamptz', precision: 3 } : {
-      type: 'datetime',
-    });
+    Object.assign(
+      column,
+      database === 'postgres'
+        ? { type: 'timestamptz', precision: 3 }
+        : {
+            type: 'datetime',
+          },
+    );
   }
 }

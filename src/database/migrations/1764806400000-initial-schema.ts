@@ -78,7 +78,13 @@ export class InitialSchema1764806400000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'groups',
-        columns: [id, integer('club_id'), text('name'), timestamp('created_at'), timestamp('updated_at')],
+        columns: [
+          id,
+          integer('club_id'),
+          text('name'),
+          timestamp('created_at'),
+          timestamp('updated_at'),
+        ],
         foreignKeys: [cascadeTo('clubs', 'club_id')],
         indices: [new TableIndex({ columnNames: ['club_id', 'id'] })],
       }),

@@ -168,7 +168,10 @@ export class IdempotencyKeyStore {
           return 0;
         }
         const ids = batch.map((row) => row.id);
-        await manager.delete(IdempotencyItemEntity, ids.map((keyId) => ({ keyId })));
+        await manager.delete(
+          IdempotencyItemEntity,
+          ids.map((keyId) => ({ keyId })),
+        );
         await manager.delete(IdempotencyKeyEntity, ids);
 
         return ids.length;

@@ -15,7 +15,8 @@ import { IsCalendarDate, IsNotInFuture } from '../../common/validation/calendar-
 import { MEMBER_STATUSES } from '../domain/member.js';
 import type { MemberStatus } from '../domain/member.js';
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const trim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
 export const isGiven = (field: string) => (object: object) =>
   (object as Record<string, unknown>)[field] !== undefined;
 

@@ -51,11 +51,7 @@ export class MembersController {
   @HttpCode(200)
   @RequireScope('members:write')
   @Idempotent({ required: true })
-  bulk(
-    @CurrentKey() auth: AuthenticatedKey,
-    @Body() body: unknown,
-    @ClaimedKey() claim: KeyClaim,
-  ) {
+  bulk(@CurrentKey() auth: AuthenticatedKey, @Body() body: unknown, @ClaimedKey() claim: KeyClaim) {
     return this.members.bulk(actorOf(auth), readBatch(body, 'operations'), claim);
   }
 
