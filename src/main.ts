@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
@@ -60,7 +61,8 @@ async function bootstrap(config: AppConfig): Promise<void> {
   }
 
   await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`club-tool-api listens on http://${config.host}:${config.port}`);
+  const address = app.getHttpServer().address() as AddressInfo;
+  new Logger('Bootstrap').log(`club-tool-api listens on http://${config.host}:${address.port}`);
 }
 
 let config: AppConfig;

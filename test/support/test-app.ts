@@ -73,8 +73,9 @@ let clubCounter = 0;
  * Boots the real application on a throw-away SQLite file, with the same pipes, guards and
  * filters as `main.ts`, and answers small factories for the fixtures a test needs.
  */
-export async function startTestApp(env: Env = {}): Promise<TestApp> {
-  const { dir, remove } = makeTestDir();
+export async function startTestApp(env: Env = {}, inDir?: string): Promise<TestApp> {
+  const made = inDir === undefined ? makeTestDir() : { dir: inDir, remove: () => undefined };
+  const { dir, remove } = made;
   const config = testConfig(dir, env);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config)],
@@ -95,7 +96,11 @@ export async function startTestApp(env: Env = {}): Promise<TestApp> {
     async club(options = {}) {
       clubCounter += 1;
       const slug = `club-${process.pid}-${clubCounter}`;
-      const club = await clubs.createClub({ name: `Club ${clubCounter}`, slug, plan: options.plan });
+      const club = await clubs.createClub({
+        name: `Club ${clubCounter}`,
+        slug,
+        plan: options.plan,
+      });
       const groupIds: number[] = [];
       for (let i = 0; i < (options.groups ?? 3); i++) {
         groupIds.push((await groups.create(club.id, `Groep ${i + 1}`)).id);

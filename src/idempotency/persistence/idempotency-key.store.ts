@@ -56,6 +56,8 @@ export class IdempotencyKeyStore {
         .into(IdempotencyKeyEntity)
         .values(this.freshRow(request, holder, now))
         .orIgnore()
+        // An ignored insert has no generated id to read back; the row is read below instead.
+        .updateEntity(false)
         .execute();
       const row = await manager.findOneByOrFail(IdempotencyKeyEntity, {
         tenant: request.tenant,
