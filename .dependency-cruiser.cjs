@@ -23,7 +23,10 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/[^/]+/domain/' },
       to: {
-        path: ['^node_modules/(@nestjs|typeorm|express|class-validator|class-transformer)', '/(persistence|http)/'],
+        path: [
+          '^node_modules/(@nestjs|typeorm|express|class-validator|class-transformer)',
+          '/(persistence|http)/',
+        ],
       },
     },
     {

@@ -1,5 +1,7 @@
+import { NotFoundException } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
 
 import { ApiKeyGuard } from './clubs/http/api-key.guard.js';
 import { allowedMethodsOf } from './common/http/allowed-methods.js';
@@ -25,7 +27,13 @@ export async function configureApp(app: INestApplication, config: AppConfig): Pr
   app.useGlobalGuards(app.get(ApiKeyGuard), new RequestBodyGuard());
 
   let allowedMethods: AllowedMethods = () => [];
-  app.useGlobalFilters(new ProblemDetailsFilter(config.problemTypeBase, (p) => allowedMethods(p)));
+  const problems = new ProblemDetailsFilter(config.problemTypeBase, (p) => allowedMethods(p));
+  app.useGlobalFilters(problems);
   await app.init();
   allowedMethods = allowedMethodsOf(express);
+  // Nest answers unknown paths only under the global prefix; any other path would get
+  // Express's HTML page instead of a problem document.
+  express.use((request: Request, response: Response) =>
+    problems.answer(new NotFoundException(), request, response),
+  );
 }

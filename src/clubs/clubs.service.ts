@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain-error.js';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationFailedError,
+} from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey, prefixOf } from './domain/api-key-secret.js';
 import { SCOPES, isScope } from './domain/scopes.js';
@@ -83,8 +87,12 @@ export class ClubsService {
     const name = input.name.trim();
     const plan = input.plan ?? 'pro';
     const errors = [
-      ...(name.length < 1 || name.length > 200 ? [{ field: 'name', message: 'Moet 1 tot 200 tekens zijn.' }] : []),
-      ...(SLUG.test(input.slug) ? [] : [{ field: 'slug', message: 'Alleen a-z, 0-9 en streepjes.' }]),
+      ...(name.length < 1 || name.length > 200
+        ? [{ field: 'name', message: 'Moet 1 tot 200 tekens zijn.' }]
+        : []),
+      ...(SLUG.test(input.slug)
+        ? []
+        : [{ field: 'slug', message: 'Alleen a-z, 0-9 en streepjes.' }]),
       ...(PLAN.test(plan) ? [] : [{ field: 'plan', message: 'Geen geldig abonnement.' }]),
     ];
     if (errors.length > 0) {
@@ -125,7 +133,9 @@ export class ClubsService {
   }
 
   async listClubs(): Promise<ClubView[]> {
-    const clubs = await this.db.read((manager) => manager.find(ClubEntity, { order: { id: 'ASC' } }));
+    const clubs = await this.db.read((manager) =>
+      manager.find(ClubEntity, { order: { id: 'ASC' } }),
+    );
 
     return clubs.map(toClubView);
   }
@@ -139,7 +149,10 @@ export class ClubsService {
     const unknown = input.scopes.filter((scope) => !isScope(scope));
     if (unknown.length > 0 || scopes.length === 0) {
       throw new ValidationFailedError([
-        { field: 'scopes', message: `Kies uit ${SCOPES.join(', ')}; onbekend: ${unknown.join(', ') || '-'}.` },
+        {
+          field: 'scopes',
+          message: `Kies uit ${SCOPES.join(', ')}; onbekend: ${unknown.join(', ') || '-'}.`,
+        },
       ]);
     }
     if (input.label.trim() === '') {
@@ -156,7 +169,10 @@ export class ClubsService {
   async listKeys(clubSlug: string): Promise<ApiKeyView[]> {
     return this.db.read(async (manager) => {
       const club = await this.clubBySlug(manager, clubSlug);
-      const keys = await manager.find(ApiKeyEntity, { where: { clubId: club.id }, order: { id: 'ASC' } });
+      const keys = await manager.find(ApiKeyEntity, {
+        where: { clubId: club.id },
+        order: { id: 'ASC' },
+      });
 
       return keys.map(toKeyView);
     });

@@ -63,7 +63,11 @@ export class GroupsService {
   }
 
   /** The ids among `ids` that are not groups of the club. */
-  async missingIds(manager: EntityManager, clubId: number, ids: readonly number[]): Promise<number[]> {
+  async missingIds(
+    manager: EntityManager,
+    clubId: number,
+    ids: readonly number[],
+  ): Promise<number[]> {
     if (ids.length === 0) {
       return [];
     }

@@ -114,6 +114,11 @@ export class MembersService {
     );
   }
 
+  /** Whether the member belongs to the club, read in the caller's transaction. */
+  async exists(manager: EntityManager, clubId: number, id: number): Promise<boolean> {
+    return manager.existsBy(MemberEntity, { clubId, id });
+  }
+
   private async applyOperation(
     manager: EntityManager,
     actor: Actor,

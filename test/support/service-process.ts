@@ -41,8 +41,8 @@ export async function startService(env: Env): Promise<ServiceProcess> {
         resolve(match[1]);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`service exited with ${code}:\n${output}`));

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { METHODS } from 'node:http';
 
 import type { AllowedMethods } from './problem-details.filter.js';
 
@@ -13,7 +14,13 @@ interface RouterLayer {
  */
 export function allowedMethodsOf(app: Express): AllowedMethods {
   const stack = (app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
-  const routes = stack.filter((layer) => layer.route !== undefined);
+  // Nest mounts its not-found handler with `all()` on each path excluded from the global
+  // prefix; a route for every method is that catch-all, not an endpoint.
+  const routes = stack.filter(
+    (layer) =>
+      layer.route !== undefined &&
+      !METHODS.every((method) => layer.route!.methods[method.toLowerCase()]),
+  );
 
   return (path: string) => {
     const methods = new Set<string>();

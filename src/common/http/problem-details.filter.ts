@@ -47,8 +47,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    this.answer(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /** Answers the failure as a problem document, also where no Nest context exists. */
+  answer(exception: unknown, request: Request, response: Response): void {
     const error = this.toDomainError(exception, request);
 
     this.log(error, exception, request);

@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationFailedError } from '../../common/errors/domain-error.js';
 
 export class MemberNotFoundError extends NotFoundError {
-  constructor(id: number) {
+  constructor(id: number | string) {
     super(`Lid ${id} bestaat niet.`);
   }
 }

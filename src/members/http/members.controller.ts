@@ -21,6 +21,7 @@ import { ClaimedKey, Idempotent } from '../../idempotency/idempotent.decorator.j
 import type { KeyClaim } from '../../idempotency/key-claim.js';
 import { MEMBER_STATUSES } from '../domain/member.js';
 import type { Actor } from '../domain/member.js';
+import { MemberNotFoundError } from '../domain/members.errors.js';
 import { CreateMemberDto } from '../dto/create-member.dto.js';
 import { UpdateMemberDto } from '../dto/update-member.dto.js';
 import { MembersService } from '../members.service.js';
@@ -30,6 +31,17 @@ const LIST_FILTERS = {
   group_id: positiveId,
   updated_since: instant,
 };
+
+// A path id that is not a positive integer names no member; the detail repeats what was asked
+// rather than the 0 that `pathId` makes of it.
+function memberIdOf(raw: string): number {
+  const id = pathId(raw);
+  if (id === 0) {
+    throw new MemberNotFoundError(raw);
+  }
+
+  return id;
+}
 
 function actorOf(auth: AuthenticatedKey): Actor {
   return { clubId: auth.clubId, name: `api:${auth.prefix}` };
@@ -58,7 +70,7 @@ export class MembersController {
   @Get(':id')
   @RequireScope('members:read')
   show(@CurrentKey() auth: AuthenticatedKey, @Param('id') id: string) {
-    return this.members.get(auth.clubId, pathId(id));
+    return this.members.get(auth.clubId, memberIdOf(id));
   }
 
   @Post()
@@ -85,7 +97,7 @@ export class MembersController {
     @Body() body: UpdateMemberDto,
     @ClaimedKey() claim: KeyClaim | undefined,
   ) {
-    return this.members.update(actorOf(auth), pathId(id), body, claim);
+    return this.members.update(actorOf(auth), memberIdOf(id), body, claim);
   }
 
   @Delete(':id')
@@ -97,6 +109,6 @@ export class MembersController {
     @Param('id') id: string,
     @ClaimedKey() claim: KeyClaim | undefined,
   ): Promise<void> {
-    await this.members.delete(actorOf(auth), pathId(id), claim);
+    await this.members.delete(actorOf(auth), memberIdOf(id), claim);
   }
 }
