@@ -3,6 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 
+import { AttendanceModule } from './attendance/attendance.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ClubsModule } from './clubs/clubs.module.js';
 import { REQUIRED_SCOPE } from './clubs/http/auth.decorators.js';
@@ -47,6 +48,7 @@ export class AppModule {
         ClubsModule,
         GroupsModule,
         MembersModule,
+        AttendanceModule,
         HealthModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, SampleClubService],
