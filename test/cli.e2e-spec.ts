@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+
+import { createTestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
 
 // The built tool, as `npm` links it: dist/test/ sits beside dist/src/.
 const CLI = fileURLToPath(new URL('../src/cli/club-tool.js', import.meta.url));
@@ -53,23 +52,18 @@ interface ErrorJson {
 }
 
 void describe('club-tool, the command-line tool', () => {
-  let dir: string;
-  let databasePath: string;
+  let database: TestDatabase;
   let slugs = 0;
 
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'club-tool-cli-test-'));
-    databasePath = join(dir, 'club-tool-cli-test.sqlite');
-    if (!/test/.test(basename(databasePath))) {
-      throw new Error(`Refusing to run against ${databasePath}: not a test database.`);
-    }
+  before(async () => {
+    database = await createTestDatabase();
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => database.drop());
 
   // Only the variables given here reach the tool, so it can never find another database.
   const cli = (...args: string[]): Promise<CliRun> =>
     new Promise((resolve) => {
-      const env = { SQLITE_PATH: databasePath, SQLITE_SYNCHRONOUS: 'NORMAL' };
+      const env = { ...database.env, SQLITE_SYNCHRONOUS: 'NORMAL' };
       execFile(
         process.execPath,
         [CLI, ...args],
@@ -97,14 +91,8 @@ void describe('club-tool, the command-line tool', () => {
     return (JSON.parse(run.stdout) as { error: ErrorJson }).error;
   };
 
-  const sql = <T>(query: string, ...parameters: unknown[]): T[] => {
-    const db = new Database(databasePath, { fileMustExist: true });
-    try {
-      return db.prepare(query).all(...parameters) as T[];
-    } finally {
-      db.close();
-    }
-  };
+  const sql = <T>(query: string, ...parameters: unknown[]): Promise<T[]> =>
+    database.query<T>(query, parameters);
 
   const newSlug = () => `cli-club-${++slugs}`;
   const newClub = (slug = newSlug()) =>
@@ -150,7 +138,7 @@ void describe('club-tool, the command-line tool', () => {
       });
       assert.equal(basic.plan, 'basic');
       assert.notEqual(basic.id, pro.id);
-      const stored = sql<{ slug: string; plan: string }>(
+      const stored = await sql<{ slug: string; plan: string }>(
         'SELECT slug, plan FROM clubs WHERE id IN (?, ?) ORDER BY id',
         pro.id,
         basic.id,
@@ -269,7 +257,7 @@ void describe('club-tool, the command-line tool', () => {
 
       assert.ok(Number.isInteger(group.id) && group.id > 0);
       assert.equal(group.name, 'Junioren A');
-      const stored = sql<{ club_id: number; name: string }>(
+      const stored = await sql<{ club_id: number; name: string }>(
         'SELECT club_id, name FROM groups WHERE id = ?',
         group.id,
       );
@@ -277,12 +265,15 @@ void describe('club-tool, the command-line tool', () => {
     });
 
     void it('refuses a group in a club that does not exist with not_found', async () => {
-      const before = sql<{ n: number }>('SELECT COUNT(*) AS n FROM groups')[0].n;
+      const before = Number((await sql<{ n: number }>('SELECT COUNT(*) AS n FROM groups'))[0].n);
 
       const error = await refused(1, 'groups', 'create', '--club', 'bestaat-niet', '--name', 'X');
 
       assert.equal(error.code, 'not_found');
-      assert.equal(sql<{ n: number }>('SELECT COUNT(*) AS n FROM groups')[0].n, before);
+      assert.equal(
+        Number((await sql<{ n: number }>('SELECT COUNT(*) AS n FROM groups'))[0].n),
+        before,
+      );
     });
   });
 
@@ -297,7 +288,7 @@ void describe('club-tool, the command-line tool', () => {
       assert.equal(created.prefix, created.key.slice(0, 12));
       assert.equal(created.label, 'Website');
       assert.deepEqual(created.scopes, ['members:write', 'groups:read']);
-      const [stored] = sql<Record<string, unknown>>(
+      const [stored] = await sql<Record<string, unknown>>(
         'SELECT * FROM api_keys WHERE id = ?',
         created.id,
       );

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 
-import { makeTestDir, startTestApp } from './support/test-app.js';
+import { startTestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
 import type { TestClub } from './support/test-app.js';
 import { startService } from './support/service-process.js';
 
@@ -22,27 +22,23 @@ function random(seed: number): () => number {
 }
 
 describe('a batch interrupted by SIGKILL', () => {
-  const { dir, remove } = makeTestDir();
-  const sqlitePath = join(dir, 'club-tool-test.sqlite');
-  const env = { SQLITE_PATH: sqlitePath, IDEMPOTENCY_LEASE_MS: '1000' };
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
   const next = random(seed);
   let club: TestClub;
-  let db: Database.Database;
+  let db: TestDatabase;
+  let env: Record<string, string | undefined>;
 
   before(async () => {
-    const seeding = await startTestApp({}, dir);
+    db = await createTestDatabase();
+    env = { ...db.env, IDEMPOTENCY_LEASE_MS: '1000' };
+    const seeding = await startTestApp({}, db);
     club = await seeding.club();
     await seeding.app.close();
-    db = new Database(sqlitePath, { readonly: true });
   });
-  after(() => {
-    db.close();
-    remove();
-  });
+  after(() => db.drop());
 
-  const count = (sql: string, ...params: unknown[]) =>
-    Number((db.prepare(sql).get(...params) as { n: number }).n);
+  const count = async (sql: string, ...params: unknown[]) =>
+    Number((await db.query<{ n: number }>(sql, params))[0].n);
 
   for (let trial = 1; trial <= TRIALS; trial++) {
     it(`applies every item exactly once after a crash and a retry (trial ${trial}, seed ${seed})`, async () => {
@@ -73,13 +69,13 @@ describe('a batch interrupted by SIGKILL', () => {
 
       const first = await startService(env);
       const interrupted = send(first.baseUrl).catch(() => null);
-      while (ledger() < killAt) {
+      while ((await ledger()) < killAt) {
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
       first.child.kill('SIGKILL');
       await first.exited;
       await interrupted;
-      const appliedBeforeCrash = ledger();
+      const appliedBeforeCrash = await ledger();
       assert.ok(appliedBeforeCrash < ITEMS, `the batch finished before the kill (at ${killAt})`);
 
       const second = await startService(env);
@@ -101,18 +97,19 @@ describe('a batch interrupted by SIGKILL', () => {
         assert.ok(answer.results.every((r) => r.status === 201));
         const ids = answer.results.map((r) => r.id);
         assert.equal(new Set(ids).size, ITEMS);
-        const rows = db
-          .prepare(`SELECT id, name FROM members WHERE club_id = ? AND name LIKE ? ORDER BY id`)
-          .all(club.id, `Crash ${trial} lid %`) as { id: number; name: string }[];
+        const rows = await db.query<{ id: number; name: string }>(
+          'SELECT id, name FROM members WHERE club_id = ? AND name LIKE ? ORDER BY id',
+          [club.id, `Crash ${trial} lid %`],
+        );
         assert.equal(rows.length, ITEMS, `${rows.length} rows for ${ITEMS} items`);
         assert.deepEqual(
           rows.map((r) => r.id),
           [...ids].sort((a, b) => a - b),
         );
         assert.equal(new Set(rows.map((r) => r.name)).size, ITEMS);
-        assert.equal(ledger(), ITEMS);
-        const state = db.prepare('SELECT state FROM idempotency_keys WHERE key = ?').get(key);
-        assert.deepEqual(state, { state: 'completed' });
+        assert.equal(await ledger(), ITEMS);
+        const state = await db.query('SELECT state FROM idempotency_keys WHERE key = ?', [key]);
+        assert.deepEqual(state, [{ state: 'completed' }]);
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;

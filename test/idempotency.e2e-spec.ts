@@ -260,9 +260,9 @@ describe('idempotency keys', () => {
         [
           `club:${slowClub.id}`,
           fingerprintOf('POST', '/api/v1/members/bulk', body),
-          sqliteTime(later),
-          sqliteTime(now),
-          sqliteTime(new Date(now.getTime() + 86_400_000)),
+          slow.database.timestamp(later),
+          slow.database.timestamp(now),
+          slow.database.timestamp(new Date(now.getTime() + 86_400_000)),
         ],
       );
       const send = (payload: object) =>
@@ -391,7 +391,3 @@ describe('idempotency keys', () => {
     assert.equal(corrected.body.name, 'Nu Goed');
   });
 });
-
-function sqliteTime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
-}

@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 
-import { makeTestDir } from './support/test-app.js';
+import { TEST_DB_KIND, createTestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
 import { startService } from './support/service-process.js';
 
-describe('the first start on an empty embedded database', () => {
-  const { dir, remove } = makeTestDir();
-  const env = { SQLITE_PATH: join(dir, 'club-tool-test.sqlite'), SEED_SAMPLE_CLUB: 'true' };
-  after(remove);
+const embeddedOnly =
+  TEST_DB_KIND === 'sqlite' ? false : 'the sample club is made only on the embedded database';
+
+describe('the first start on an empty embedded database', { skip: embeddedOnly }, () => {
+  let db: TestDatabase;
+  let env: Record<string, string | undefined>;
+  before(async () => {
+    db = await createTestDatabase();
+    env = { ...db.env, SEED_SAMPLE_CLUB: 'true' };
+  });
+  after(() => db.drop());
 
   it('creates the sample club and prints its key and a curl that gives the documented answer', async () => {
     const service = await startService(env);

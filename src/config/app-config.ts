@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string; synchronous: 'FULL' | 'NORMAL' }
-  | { type: 'postgres'; url: string };
+  | {
+      type: 'postgres';
+      url: string;
+      poolMax: number;
+      connectTimeoutMs: number;
+      idleTimeoutMs: number;
+      statementTimeoutMs: number;
+    };
 
 export interface IdempotencyConfig {
   leaseMs: number;
@@ -71,7 +78,14 @@ function database(env: Env): DatabaseConfig {
       throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
     }
 
-    return { type: 'postgres', url };
+    return {
+      type: 'postgres',
+      url,
+      poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
+      connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+      idleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    };
   }
 
   return {

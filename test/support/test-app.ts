@@ -2,11 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
@@ -14,35 +11,26 @@ import { ClubsService } from '../../src/clubs/clubs.service.js';
 import { SCOPES } from '../../src/clubs/domain/scopes.js';
 import type { Scope } from '../../src/clubs/domain/scopes.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import type { AppConfig, DatabaseConfig } from '../../src/config/app-config.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { GroupsService } from '../../src/groups/groups.service.js';
+import { assertTestDatabaseName, createTestDatabase } from './test-database.js';
+import type { Env, TestDatabase } from './test-database.js';
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
-/** Refuses any database whose name does not say it is a throw-away test database. */
-export function assertTestDatabase(database: DatabaseConfig): void {
-  const name =
-    database.type === 'sqlite' ? basename(database.path) : new URL(database.url).pathname.slice(1);
-  if (!/test/i.test(name)) {
-    throw new Error(`Refusing to run tests against "${name}": not a test database.`);
-  }
-}
-
-/** A fresh folder for one test file's SQLite database, removed by the returned function. */
-export function makeTestDir(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'club-tool-test-'));
-
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export function testConfig(dir: string, env: Env = {}): AppConfig {
+/** The configuration of a test app on the given database, with settings for tests. */
+export function testConfig(database: TestDatabase, env: Env = {}): AppConfig {
   const config = loadConfig({
-    SQLITE_PATH: join(dir, 'club-tool-test.sqlite'),
     SEED_SAMPLE_CLUB: 'false',
     IDEMPOTENCY_WAIT_MS: '1000',
+    ...database.env,
     ...env,
   });
-  assertTestDatabase(config.database);
+  const name =
+    config.database.type === 'sqlite'
+      ? basename(config.database.path)
+      : new URL(config.database.url).pathname.slice(1);
+  assertTestDatabaseName(name);
 
   return config;
 }
@@ -62,7 +50,8 @@ export interface TestApp {
   /** A new club with a key of the given scopes (all by default) and groups. */
   club(options?: { scopes?: Scope[]; plan?: string; groups?: number }): Promise<TestClub>;
   key(slug: string, scopes: Scope[]): Promise<{ key: string; prefix: string }>;
-  /** Runs SQL on the test database, for counts and for setting up states the API cannot. */
+  database: TestDatabase;
+  /** Runs SQL (`?` placeholders) on the test database, for counts and for states the API cannot make. */
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -73,10 +62,9 @@ let clubCounter = 0;
  * Boots the real application on a throw-away SQLite file, with the same pipes, guards and
  * filters as `main.ts`, and answers small factories for the fixtures a test needs.
  */
-export async function startTestApp(env: Env = {}, inDir?: string): Promise<TestApp> {
-  const made = inDir === undefined ? makeTestDir() : { dir: inDir, remove: () => undefined };
-  const { dir, remove } = made;
-  const config = testConfig(dir, env);
+export async function startTestApp(env: Env = {}, shared?: TestDatabase): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
+  const config = testConfig(database, env);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config)],
   }).compile();
@@ -87,7 +75,6 @@ export async function startTestApp(env: Env = {}, inDir?: string): Promise<TestA
   await configureApp(app, config);
   const clubs = app.get(ClubsService);
   const groups = app.get(GroupsService);
-  const dataSource = app.get(DataSource);
 
   return {
     app,
@@ -118,10 +105,13 @@ export async function startTestApp(env: Env = {}, inDir?: string): Promise<TestA
 
       return { key: issued.key, prefix: issued.prefix };
     },
-    sql: (query, parameters = []) => dataSource.query(query, parameters),
+    database,
+    sql: (query, parameters = []) => database.query(query, parameters),
     async close() {
       await app.close();
-      remove();
+      if (!shared) {
+        await database.drop();
+      }
     },
   };
 }

@@ -25,7 +25,17 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   if (database.type === 'postgres') {
     useTimestampType('postgres');
 
-    return { ...common, type: 'postgres', url: database.url };
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      poolSize: database.poolMax,
+      connectTimeoutMS: database.connectTimeoutMs,
+      extra: {
+        idleTimeoutMillis: database.idleTimeoutMs,
+        statement_timeout: database.statementTimeoutMs,
+      },
+    };
   }
 
   useTimestampType('sqlite');
