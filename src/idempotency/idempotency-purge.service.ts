@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
+import { JobSchedule } from '../common/persistence/job-schedule.js';
 import { IDEMPOTENCY_OPTIONS } from './idempotency.options.js';
 import type { IdempotencyOptions } from './idempotency.options.js';
 import { IdempotencyKeyStore } from './persistence/idempotency-key.store.js';
 
-/** Deletes keys past their retention in the background. */
+const JOB = 'idempotency-purge';
+
+/**
+ * Deletes keys past their retention in the background, once per interval across all the
+ * processes that share the database.
+ */
 @Injectable()
 export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotencyPurgeService.name);
@@ -14,17 +20,32 @@ export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplic
 
   constructor(
     private readonly keys: IdempotencyKeyStore,
+    private readonly schedule: JobSchedule,
     @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purgeOnce(), this.options.purgeIntervalMs);
+    this.timer = setInterval(() => void this.purgeWhenDue(), this.options.purgeIntervalMs);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+  }
+
+  /** Purges if no process sharing the database did in this interval. */
+  async purgeWhenDue(): Promise<void> {
+    try {
+      if (!(await this.schedule.claimRun(JOB, this.options.purgeIntervalMs))) {
+        return;
+      }
+    } catch (error) {
+      this.logger.warn(`The purge could not be scheduled: ${(error as Error)?.message}`);
+
+      return;
+    }
+    await this.purgeOnce();
   }
 
   async purgeOnce(): Promise<void> {

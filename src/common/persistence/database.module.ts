@@ -4,9 +4,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 
 import type { DatabaseConfig } from '../../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { JobSchedule } from './job-schedule.js';
 import { TransactionRunner } from './transaction-runner.js';
 
-/** The TypeORM data source, migrated at start, and the transaction runner over it. */
+/** The TypeORM data source, migrated at start, the transaction runner and the job schedule. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -14,8 +15,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(database), retryAttempts: 0 })],
-      providers: [TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [TransactionRunner, JobSchedule],
+      exports: [TransactionRunner, JobSchedule],
     };
   }
 }
