@@ -229,6 +229,24 @@ describe('idempotency keys', () => {
     assert.equal(await memberCount(), before + 20);
   });
 
+  it('answers concurrent copies of a refused write with its error, never a 5xx', async () => {
+    const send = () =>
+      t
+        .http()
+        .post('/api/v1/members')
+        .set(bearer(club.key))
+        .set('Idempotency-Key', 'refused-concurrently-1')
+        .send({ name: 'Nergens', group_ids: [987_654_321] });
+
+    const responses = await Promise.all(Array.from({ length: 20 }, send));
+
+    for (const response of responses) {
+      assert.equal(response.status, 400, response.text);
+      assert.equal(response.body.type.endsWith('/validation_failed'), true);
+    }
+    assert.equal(await keyRows('refused-concurrently-1'), 0);
+  });
+
   it('runs eight concurrent batches with different keys, all of them', async () => {
     const before = await memberCount();
 

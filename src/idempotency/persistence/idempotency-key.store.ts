@@ -28,6 +28,7 @@ export type ClaimOutcome =
   | { kind: 'running'; leaseExpiresAt: Date };
 
 const PURGE_BATCH = 1000;
+const CLAIM_ATTEMPTS = 3;
 
 /**
  * The keys and their ledger in the database. Every change of a key's row after its claim is
@@ -47,6 +48,19 @@ export class IdempotencyKeyStore {
    * its ledger. Anything else is answered from what the row says.
    */
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    // The row that stopped the insert can be gone by the time it is read (its request was
+    // refused and freed the key): then the claim is simply tried again.
+    for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+      const outcome = await this.tryClaim(request);
+      if (outcome !== 'vanished') {
+        return outcome;
+      }
+    }
+
+    return { kind: 'running', leaseExpiresAt: this.leaseEnd() };
+  }
+
+  private async tryClaim(request: ClaimRequest): Promise<ClaimOutcome | 'vanished'> {
     return this.db.transaction(async (manager) => {
       const holder = randomUUID();
       const now = new Date();
@@ -59,10 +73,13 @@ export class IdempotencyKeyStore {
         // An ignored insert has no generated id to read back; the row is read below instead.
         .updateEntity(false)
         .execute();
-      const row = await manager.findOneByOrFail(IdempotencyKeyEntity, {
+      const row = await manager.findOneBy(IdempotencyKeyEntity, {
         tenant: request.tenant,
         key: request.key,
       });
+      if (!row) {
+        return 'vanished';
+      }
       if (row.holder === holder) {
         return { kind: 'acquired', claim: new KeyClaim(row.id, row.leaseToken, new Map()) };
       }
