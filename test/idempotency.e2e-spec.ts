@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { nativeQuery } from '../src/common/persistence/native-query.js';
+import { TransactionRunner } from '../src/common/persistence/transaction-runner.js';
+import type { KeyClaim } from '../src/idempotency/key-claim.js';
+import { LeaseLostError } from '../src/idempotency/domain/idempotency-key.js';
 import { IdempotencyPurgeService } from '../src/idempotency/idempotency-purge.service.js';
+import { IdempotencyKeyStore } from '../src/idempotency/persistence/idempotency-key.store.js';
 import { fingerprintOf } from '../src/idempotency/domain/fingerprint.js';
 import { bearer, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
@@ -300,6 +305,47 @@ describe('idempotency keys', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('lets a request that lost its lease commit nothing more, and its successor go on', async () => {
+    const store = t.app.get(IdempotencyKeyStore);
+    const db = t.app.get(TransactionRunner);
+    const request = {
+      tenant: `club:${club.id}`,
+      key: 'fenced-1',
+      method: 'POST',
+      path: '/api/v1/members/bulk',
+      fingerprint: 'f'.repeat(64),
+      permission: 'members:write',
+    };
+    const stalled = await store.claim(request);
+    await t.sql(
+      "UPDATE idempotency_keys SET lease_expires_at = '2020-01-01 00:00:00.000' WHERE key = ?",
+      ['fenced-1'],
+    );
+    const successor = await store.claim(request);
+    const before = await memberCount();
+    assert.ok(stalled.kind === 'acquired' && successor.kind === 'acquired');
+    const commit = (claim: KeyClaim, name: string) =>
+      db.transaction(async (manager) => {
+        await nativeQuery(
+          manager,
+          `INSERT INTO members (club_id, name, status, created_at, updated_at)
+           VALUES (:club, :name, 'active', :now, :now)`,
+          { club: club.id, name, now: new Date() },
+        );
+        await store.recordItem(manager, claim, 0, { status: 201 });
+      });
+
+    await assert.rejects(commit(stalled.claim, 'Te Laat'), LeaseLostError);
+    await commit(successor.claim, 'Op Tijd');
+
+    assert.equal(await memberCount(), before + 1);
+    const names = await t.sql<{ name: string }>('SELECT name FROM members WHERE name IN (?, ?)', [
+      'Te Laat',
+      'Op Tijd',
+    ]);
+    assert.deepEqual(names, [{ name: 'Op Tijd' }]);
   });
 
   it('describes a key at GET /idempotency-keys/{key}, only to its club and scope', async () => {

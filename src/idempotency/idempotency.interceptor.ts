@@ -119,12 +119,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const stored = toStoredResponse(response, value);
-      await this.keys.complete(claim, stored).catch((error: unknown) => {
+      await this.keys.complete(claim, stored).catch(async (error: unknown) => {
         // Every item is in the ledger already: a retry rebuilds this answer without rerunning.
         this.logger.error(
           `Key "${request.key}" of ${request.tenant}: the response could not be stored`,
           error instanceof Error ? error.stack : String(error),
         );
+        await this.settleFailure(claim, request, error);
       });
 
       return send(response, stored, false);

@@ -37,12 +37,19 @@ export function assertTestDatabaseName(name: string): void {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A new throw-away database of the suite's kind; on PostgreSQL on the server of `serverUrl`
+ * (by default `DATABASE_URL`), whose own database must be a test database too.
+ */
+export async function createTestDatabase(
+  kind: DatabaseKind = TEST_DB_KIND,
+  serverUrl = process.env.DATABASE_URL,
+): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'club-tool-test-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
 
-  return TEST_DB_KIND === 'postgres'
-    ? createPostgres(dir, removeDir)
+  return kind === 'postgres'
+    ? createPostgres(dir, removeDir, serverUrl)
     : createSqlite(dir, removeDir);
 }
 
@@ -89,8 +96,11 @@ const SQLITE_LIKE_TYPES = {
   }) as typeof pg.types.getTypeParser,
 };
 
-async function createPostgres(dir: string, removeDir: () => void): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
+async function createPostgres(
+  dir: string,
+  removeDir: () => void,
+  serverUrl: string | undefined,
+): Promise<TestDatabase> {
   if (!serverUrl) {
     throw new Error(
       'CLUB_TOOL_TEST_DB=postgres needs DATABASE_URL, a test database to start from.',
@@ -108,6 +118,8 @@ async function createPostgres(dir: string, removeDir: () => void): Promise<TestD
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2, types: SQLITE_LIKE_TYPES });
+  // An idle connection dies with its server (the outage test stops one); the next query reconnects.
+  pool.on('error', () => undefined);
 
   return {
     kind: 'postgres',
