@@ -10,6 +10,7 @@ import { REQUIRED_SCOPE } from './clubs/http/auth.decorators.js';
 import type { AuthenticatedRequest } from './clubs/http/auth.decorators.js';
 import { grants } from './clubs/domain/scopes.js';
 import type { Scope } from './clubs/domain/scopes.js';
+import { RequestDrain } from './common/http/request-drain.js';
 import { DatabaseModule } from './common/persistence/database.module.js';
 import { APP_CONFIG } from './config/app-config.js';
 import type { AppConfig } from './config/app-config.js';
@@ -17,6 +18,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { MembersModule } from './members/members.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SampleClubService } from './sample-club.service.js';
 
 const reflector = new Reflector();
@@ -50,8 +52,13 @@ export class AppModule {
         MembersModule,
         AttendanceModule,
         HealthModule,
+        RateLimitModule.forRoot(
+          config.rateLimit,
+          config.database.type === 'postgres',
+          (request) => (request as Partial<AuthenticatedRequest>).auth?.prefix,
+        ),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, SampleClubService],
+      providers: [{ provide: APP_CONFIG, useValue: config }, SampleClubService, RequestDrain],
     };
   }
 }

@@ -6,6 +6,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { RequestDrain } from './common/http/request-drain.js';
+import { ServiceLogger } from './common/logging/service-logger.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import type { AppConfig } from './config/app-config.js';
 import { SampleClubService } from './sample-club.service.js';
@@ -46,11 +48,47 @@ function sampleBanner(sample: SampleClub, baseUrl: string): string {
   ].join('\n');
 }
 
+/**
+ * On SIGTERM or SIGINT: close the application, which lets the running requests finish and
+ * then closes the database, and end with code 0 once nothing is left to run. Past
+ * `SHUTDOWN_TIMEOUT_MS`, or on a second signal, exit with code 1 at once.
+ */
+function stopOnSignals(app: NestExpressApplication, timeoutMs: number): void {
+  const logger = new Logger('Shutdown');
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again while stopping: exiting at once`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.log(`${signal} received: stopping`);
+    setTimeout(() => {
+      const running = app.get(RequestDrain).running;
+      logger.error(
+        `Not stopped within ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS), ${running} running ${running === 1 ? 'request' : 'requests'} left: exiting with code 1`,
+      );
+      process.exit(1);
+    }, timeoutMs).unref();
+    app.close().then(
+      () => logger.log('club-tool-api stopped'),
+      (error: unknown) => {
+        logger.error('Stopping failed', error instanceof Error ? error.stack : String(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 async function bootstrap(config: AppConfig): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
+    logger: new ServiceLogger(config.log),
+    // A failed start rejects, to be logged below, instead of aborting the process.
+    abortOnError: false,
   });
-  app.enableShutdownHooks();
   await configureApp(app, config);
 
   if (config.database.type === 'sqlite' && config.seedSampleClub) {
@@ -63,6 +101,7 @@ async function bootstrap(config: AppConfig): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as AddressInfo;
   new Logger('Bootstrap').log(`club-tool-api listens on http://${config.host}:${address.port}`);
+  stopOnSignals(app, config.shutdownTimeoutMs);
 }
 
 let config: AppConfig;
@@ -75,4 +114,10 @@ try {
   }
   throw error;
 }
-await bootstrap(config);
+await bootstrap(config).catch((error: unknown) => {
+  new Logger('Bootstrap').error(
+    'club-tool-api could not start',
+    error instanceof Error ? error.stack : String(error),
+  );
+  process.exit(1);
+});

@@ -62,6 +62,16 @@ export function parseTimestampOrNone(value: string): Date | null {
   return instant;
 }
 
+/** `--since`: an ISO 8601 timestamp with `Z` or an offset. */
+export function parseTimestamp(value: string): Date {
+  const instant = value === 'none' ? null : parseTimestampOrNone(value);
+  if (!instant) {
+    throw new InvalidArgumentError('Expected an ISO 8601 timestamp with a timezone.');
+  }
+
+  return instant;
+}
+
 export function parseBoolean(value: string): boolean {
   if (value !== 'true' && value !== 'false') {
     throw new InvalidArgumentError('Expected true or false.');

@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 
+import type { AuditEventView, AuditLogService } from '../audit/audit-log.service.js';
 import type { ApiKeyView, ClubChanges, ClubsService, ClubView } from '../clubs/clubs.service.js';
 import type { GroupView, GroupsService } from '../groups/groups.service.js';
-import { parseBoolean, parseList, parseTimestampOrNone } from './cli-options.js';
+import { parseBoolean, parseList, parseTimestamp, parseTimestampOrNone } from './cli-options.js';
 import { CliOutput, fieldLines, tableLines } from './cli-output.js';
 import type { Printable } from './cli-output.js';
 
 export interface CliServices {
   clubs: ClubsService;
   groups: GroupsService;
+  audit: AuditLogService;
 }
 
 /** Opens the database and the services for one command; `close` releases them again. */
@@ -127,6 +129,20 @@ function rotatedKeyResult(rotated: RotatedKey): Printable {
 
 function revokedKeyResult(key: ApiKeyView): Printable {
   return { json: key, human: [`Key ${key.prefix} (${key.label}) revoked at ${key.revoked_at}.`] };
+}
+
+function auditResult(clubSlug: string, events: AuditEventView[]): Printable {
+  const rows = events.map((event) => [
+    event.at,
+    event.actor,
+    event.action,
+    event.entity,
+    String(event.entity_id),
+  ]);
+  const header = ['AT', 'ACTOR', 'ACTION', 'ENTITY', 'ID'];
+  const human = rows.length > 0 ? tableLines(header, rows) : [`Club ${clubSlug} has no events.`];
+
+  return { json: { data: events }, human };
 }
 
 // Options left out stay as they are: an undefined member would overwrite them.
@@ -268,6 +284,23 @@ export function buildProgram(open: OpenServices): Command {
     .argument('<prefix>', 'the first 12 characters of the key')
     .action((prefix: string, _options: object, command: Command) =>
       run(command, async (services) => revokedKeyResult(await services.clubs.revokeKey(prefix))),
+    );
+
+  program
+    .command('audit')
+    .description("list the club's audit log: who wrote what, and when")
+    .requiredOption('--club <slug>', 'the club')
+    .option(
+      '--since <timestamp>',
+      'only events at or after this ISO 8601 timestamp',
+      parseTimestamp,
+    )
+    .action((options: { club: string; since?: Date }, command: Command) =>
+      run(command, async (services) => {
+        const clubId = await services.clubs.clubIdOf(options.club);
+
+        return auditResult(options.club, await services.audit.list(clubId, options.since));
+      }),
     );
 
   return program;

@@ -14,19 +14,25 @@ const EXIT_USAGE = 2;
 const openServices: OpenServices = async () => {
   const config = loadConfig(process.env);
   await import('reflect-metadata');
-  const [{ NestFactory }, { CliModule }, { ClubsService }, { GroupsService }] = await Promise.all([
-    import('@nestjs/core'),
-    import('./cli.module.js'),
-    import('../clubs/clubs.service.js'),
-    import('../groups/groups.service.js'),
-  ]);
+  const [{ NestFactory }, { CliModule }, { ClubsService }, { GroupsService }, { AuditLogService }] =
+    await Promise.all([
+      import('@nestjs/core'),
+      import('./cli.module.js'),
+      import('../clubs/clubs.service.js'),
+      import('../groups/groups.service.js'),
+      import('../audit/audit-log.service.js'),
+    ]);
   const context = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
     logger: false,
     abortOnError: false,
   });
 
   return {
-    services: { clubs: context.get(ClubsService), groups: context.get(GroupsService) },
+    services: {
+      clubs: context.get(ClubsService),
+      groups: context.get(GroupsService),
+      audit: context.get(AuditLogService),
+    },
     close: () => context.close(),
   };
 };

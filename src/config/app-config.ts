@@ -18,6 +18,19 @@ export interface IdempotencyConfig {
   purgeIntervalMs: number;
 }
 
+export interface RateLimitConfig {
+  /** Requests one API key may make per window; 0 turns the limit off. */
+  max: number;
+  windowMs: number;
+}
+
+export interface LogConfig {
+  /** One JSON object per line, or Nest's text lines for people. */
+  format: 'json' | 'pretty';
+  /** The least severe level written: `debug` writes everything. */
+  level: 'error' | 'warn' | 'log' | 'debug';
+}
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -26,6 +39,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   seedSampleClub: boolean;
   idempotency: IdempotencyConfig;
+  rateLimit: RateLimitConfig;
+  log: LogConfig;
+  /** How long a stop waits for running requests before it gives up and exits with 1. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,12 +68,12 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined || raw === '') {
     return fallback;
   }
-  const upper = raw.toUpperCase() as T;
-  if (!allowed.includes(upper)) {
+  const match = allowed.find((value) => value.toLowerCase() === raw.toLowerCase());
+  if (match === undefined) {
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
   }
 
-  return upper;
+  return match;
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -118,6 +135,15 @@ export function loadConfig(env: Env): AppConfig {
       retentionMs: 24 * HOUR_MS,
       purgeIntervalMs: integer(env, 'IDEMPOTENCY_PURGE_INTERVAL_MS', 60_000, 100, 24 * HOUR_MS),
     },
+    rateLimit: {
+      max: integer(env, 'RATE_LIMIT_MAX', 1200, 0, 1_000_000),
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 24 * HOUR_MS),
+    },
+    log: {
+      format: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+      level: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    },
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
   };
 }
 

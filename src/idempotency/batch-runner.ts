@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EntityManager } from 'typeorm';
 
 import { DomainError, ValidationFailedError } from '../common/errors/domain-error.js';
@@ -63,6 +64,9 @@ export class BatchRunner {
 
     const results: ItemResult[] = [];
     for (const [index, item] of items.entries()) {
+      // SQLite answers synchronously: without a turn of the event loop between items, a batch
+      // would hold off signals, timers (the lease renewal) and other connections to its end.
+      await nextTurn();
       const earlier = claim.completed.get(index) as ItemResult | undefined;
       results.push(earlier ?? (await this.runItem(claim, index, item, handle, options.idOfFailed)));
     }

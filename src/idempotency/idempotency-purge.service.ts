@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 
 import { JobSchedule } from '../common/persistence/job-schedule.js';
 import { IDEMPOTENCY_OPTIONS } from './idempotency.options.js';
@@ -13,7 +13,7 @@ const JOB = 'idempotency-purge';
  * processes that share the database.
  */
 @Injectable()
-export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IdempotencyPurgeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IdempotencyPurgeService.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -29,7 +29,8 @@ export class IdempotencyPurgeService implements OnApplicationBootstrap, OnApplic
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the shutdown proper, so that a purge under way still has its database.
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }

@@ -6,6 +6,7 @@ import { defer, lastValueFrom } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { RequestContext } from '../common/logging/request-context.js';
 import { fingerprintOf } from './domain/fingerprint.js';
 import {
   IdempotencyKeyInProgressError,
@@ -62,6 +63,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     const key = parseKeyHeader(header);
+    RequestContext.setIdempotencyKey(key);
 
     return defer(() => this.handle(context, next, key));
   }
@@ -116,6 +118,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     response: Response,
   ): Promise<string | undefined> {
     const renewal = setInterval(() => void this.renew(claim, request), this.options.leaseMs / 3);
+    renewal.unref();
     try {
       const value: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       const stored = toStoredResponse(response, value);

@@ -3,6 +3,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 
+import { RequestContext } from '../../common/logging/request-context.js';
 import { ClubsService } from '../clubs.service.js';
 import { assertAccess } from '../domain/access-policy.js';
 import { UnauthenticatedError } from '../domain/clubs.errors.js';
@@ -36,6 +37,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!auth) {
       throw new UnauthenticatedError('Deze API-sleutel is onbekend, ingetrokken of verlopen.');
     }
+    RequestContext.setClubId(auth.clubId);
 
     assertAccess(auth.club, auth.scopes, {
       isWrite: !READ_METHODS.has(request.method),

@@ -90,7 +90,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (status === 404) {
       const path = request.originalUrl.split('?')[0];
       const allowed = this.allowedMethods(path);
-      if (allowed.length > 0) {
+      // A route that answers this method and still says 404 (the API reference's own routes
+      // do) means not found, not another method.
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
         return new MethodNotAllowedError(allowed);
       }
 

@@ -11,49 +11,63 @@ export interface Page<T> {
   has_more: boolean;
 }
 
-type Parser<T> = (raw: string, name: string) => T;
+/** How the API reference describes the value of a query parameter. */
+export interface QueryValueSchema {
+  type: 'integer' | 'string';
+  minimum?: number;
+  format?: 'date' | 'date-time';
+  enum?: readonly string[];
+}
+
+/** Reads one query parameter; its `schema` is what the API reference shows for it. */
+export type Parser<T> = ((raw: string, name: string) => T) & { readonly schema: QueryValueSchema };
 type Parsed<S> = { [K in keyof S]?: S[K] extends Parser<infer T> ? T : never };
+
+function parser<T>(schema: QueryValueSchema, parse: (raw: string, name: string) => T): Parser<T> {
+  return Object.assign(parse, { schema });
+}
 
 const DIGITS = /^[1-9]\d*$/;
 // An ISO 8601 instant with an explicit offset; a time without one would depend on the server.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-export const positiveId: Parser<number> = (raw, name) => {
+export const positiveId = parser({ type: 'integer', minimum: 1 }, (raw, name) => {
   if (!DIGITS.test(raw) || !Number.isSafeInteger(Number(raw))) {
     throw new BadRequestError(`${name} moet een positief geheel getal zijn.`);
   }
 
   return Number(raw);
-};
+});
 
-export const instant: Parser<Date> = (raw, name) => {
+export const instant = parser({ type: 'string', format: 'date-time' }, (raw, name) => {
   const date = new Date(raw);
   if (!INSTANT.test(raw) || Number.isNaN(date.getTime())) {
     throw new BadRequestError(`${name} moet een tijdstip in ISO 8601 met tijdzone zijn.`);
   }
 
   return date;
-};
+});
 
-export const calendarDate: Parser<string> = (raw, name) => {
+export const calendarDate = parser({ type: 'string', format: 'date' }, (raw, name) => {
   if (!isCalendarDate(raw)) {
     throw new BadRequestError(`${name} moet een bestaande datum zijn (JJJJ-MM-DD).`);
   }
 
   return raw;
-};
+});
 
 export function oneOf<T extends string>(allowed: readonly T[]): Parser<T> {
-  return (raw, name) => {
+  return parser({ type: 'string', enum: allowed }, (raw, name) => {
     if (!allowed.includes(raw as T)) {
       throw new BadRequestError(`${name} moet een van ${allowed.join(', ')} zijn.`);
     }
 
     return raw as T;
-  };
+  });
 }
 
-const MAX_LIMIT = 200;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
 
 /**
  * Reads a list's query string strictly: every parameter known, given once and well formed,
@@ -80,7 +94,7 @@ export function readListQuery<S extends Record<string, Parser<unknown>>>(
     values[name] = parse(raw, name);
   }
 
-  const limit = (values.limit as number | undefined) ?? 50;
+  const limit = (values.limit as number | undefined) ?? DEFAULT_LIMIT;
   if (limit > MAX_LIMIT) {
     throw new BadRequestError(`limit moet van 1 tot ${MAX_LIMIT} zijn.`);
   }

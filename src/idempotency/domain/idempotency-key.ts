@@ -3,7 +3,7 @@ import { BadRequestError, DomainError } from '../../common/errors/domain-error.j
 export type KeyState = 'in_progress' | 'completed';
 
 export const MAX_KEY_LENGTH = 120;
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 export class IdempotencyKeyRequiredError extends DomainError {
   readonly code = 'idempotency_key_required';
