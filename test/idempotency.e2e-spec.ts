@@ -398,6 +398,30 @@ describe('idempotency keys', () => {
     assert.equal(Number(ledger[0].n), 0);
   });
 
+  it('purges more expired keys than one purge batch, with their ledgers', async () => {
+    const expired = "'2020-01-01 00:00:00.000'";
+    await t.sql(`
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+      INSERT INTO idempotency_keys (tenant, key, method, path, fingerprint, permission, state,
+        holder, lease_token, lease_expires_at, items_done, created_at, expires_at)
+      SELECT 'club:0', 'many-expired-' || i, 'POST', '/api/v1/members/bulk', 'f', 'members:write',
+        'completed', 'h', 1, ${expired}, 1, ${expired}, ${expired} FROM n`);
+    await t.sql(`
+      INSERT INTO idempotency_items (key_id, item_index, result)
+      SELECT id, 0, '{"status":201}' FROM idempotency_keys WHERE key LIKE 'many-expired-%'`);
+
+    await t.app.get(IdempotencyPurgeService).purgeOnce();
+
+    const left = await t.sql<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM idempotency_keys WHERE key LIKE 'many-expired-%'",
+    );
+    const ledger = await t.sql<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM idempotency_items WHERE key_id NOT IN (SELECT id FROM idempotency_keys)',
+    );
+    assert.equal(Number(left[0].n), 0);
+    assert.equal(Number(ledger[0].n), 0);
+  });
+
   it('replays a single create with its status, Location and body, creating one member', async () => {
     const send = () =>
       t

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LessThanOrEqual } from 'typeorm';
+import { In, LessThanOrEqual } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
 import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
@@ -187,11 +187,9 @@ export class IdempotencyKeyStore {
           return 0;
         }
         const ids = batch.map((row) => row.id);
-        await manager.delete(
-          IdempotencyItemEntity,
-          ids.map((keyId) => ({ keyId })),
-        );
-        await manager.delete(IdempotencyKeyEntity, ids);
+        // One IN list: a list of 1,000 ORed conditions is deeper than SQLite allows.
+        await manager.delete(IdempotencyItemEntity, { keyId: In(ids) });
+        await manager.delete(IdempotencyKeyEntity, { id: In(ids) });
 
         return ids.length;
       });
