@@ -12,7 +12,8 @@ const COUNT_HIT = `
   RETURNING hits`;
 
 // The first request of a window clears that tracker's ended ones, so each key keeps one row.
-const FORGET_ENDED = `DELETE FROM rate_limit_windows WHERE bucket LIKE :tracker AND ends_at <= :now`;
+const FORGET_ENDED = `
+  DELETE FROM rate_limit_windows WHERE bucket LIKE :tracker AND ends_at <= :now`;
 
 /**
  * Counts requests in fixed windows in the database, where every instance sees them: for

@@ -51,7 +51,7 @@ export interface TestApp {
   club(options?: { scopes?: Scope[]; plan?: string; groups?: number }): Promise<TestClub>;
   key(slug: string, scopes: Scope[]): Promise<{ key: string; prefix: string }>;
   database: TestDatabase;
-  /** Runs SQL (`?` placeholders) on the test database, for counts and for states the API cannot make. */
+  /** Runs SQL (`?` placeholders) on the test database: counts, and states the API cannot make. */
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }

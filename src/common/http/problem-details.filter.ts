@@ -109,7 +109,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private log(error: DomainError, exception: unknown, request: Request): void {
-    const line = `${request.method} ${request.originalUrl.split('?')[0]} answered ${error.status} ${error.code}`;
+    const path = request.originalUrl.split('?')[0];
+    const line = `${request.method} ${path} answered ${error.status} ${error.code}`;
     if (error.logLevel === 'error' || error instanceof InternalError) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
       this.logger.error(`${line}: ${exception instanceof Error ? exception.message : ''}`, stack);
