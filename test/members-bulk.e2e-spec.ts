@@ -164,6 +164,20 @@ describe('POST /members/bulk', () => {
     await t.http().get(`/api/v1/members/${id}`).set(bearer(club.key)).expect(404);
   });
 
+  it('never hands out the id of a deleted member again', async () => {
+    const created = await bulk(club.key, 'ids-1', {
+      operations: [{ op: 'create', data: { name: 'Eerste' } }],
+    }).expect(200);
+    const id = created.body.results[0].id as number;
+    await bulk(club.key, 'ids-2', { operations: [{ op: 'delete', id }] }).expect(200);
+
+    const next = await bulk(club.key, 'ids-3', {
+      operations: [{ op: 'create', data: { name: 'Tweede' } }],
+    }).expect(200);
+
+    assert.ok(next.body.results[0].id > id, `${next.body.results[0].id} after ${id}`);
+  });
+
   it('records every applied item in the audit log as api:<prefix>', async () => {
     const response = await bulk(club.key, 'audit-1', {
       operations: [{ op: 'create', data: { name: 'Gelogd' } }],
