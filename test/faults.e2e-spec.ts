@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
-import { startTestApp } from './support/test-app.js';
+import { seedClub, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
 import { TEST_DB_KIND, createTestDatabase } from './support/test-database.js';
 import type { TestDatabase } from './support/test-database.js';
@@ -18,14 +18,6 @@ const creates = (n: number, name: string) => ({
     data: { name: `${name} ${i}`, group_ids: [] as number[] },
   })),
 });
-
-async function seedClub(db: TestDatabase): Promise<TestClub> {
-  const seeding = await startTestApp({}, db);
-  const club = await seeding.club();
-  await seeding.app.close();
-
-  return club;
-}
 
 function client(instance: () => ServiceProcess, club: () => TestClub) {
   return (path: string, key: string, body: object, signal?: AbortSignal) =>

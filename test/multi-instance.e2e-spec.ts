@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
-import { startTestApp } from './support/test-app.js';
+import { seedClub } from './support/test-app.js';
 import type { TestClub } from './support/test-app.js';
 import { TEST_DB_KIND, createTestDatabase } from './support/test-database.js';
 import type { TestDatabase } from './support/test-database.js';
@@ -19,9 +19,7 @@ describe('two service processes on one database', { skip: postgresOnly }, () => 
 
   before(async () => {
     db = await createTestDatabase();
-    const seeding = await startTestApp({}, db);
-    club = await seeding.club();
-    await seeding.app.close();
+    club = await seedClub(db);
     const env = {
       ...db.env,
       IDEMPOTENCY_WAIT_MS: '2000',

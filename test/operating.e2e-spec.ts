@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { runServiceUntilExit, startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
-import { startTestApp } from './support/test-app.js';
+import { seedClub } from './support/test-app.js';
 import type { TestClub } from './support/test-app.js';
 import { TEST_DB_KIND, createTestDatabase } from './support/test-database.js';
 import type { TestDatabase } from './support/test-database.js';
@@ -56,14 +56,6 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
     assert.ok(Date.now() < deadline, 'timed out');
     await sleep(20);
   }
-}
-
-async function seedClub(db: TestDatabase): Promise<TestClub> {
-  const seeding = await startTestApp({}, db);
-  const club = await seeding.club();
-  await seeding.app.close();
-
-  return club;
 }
 
 const creates = (n: number, name: string) => ({

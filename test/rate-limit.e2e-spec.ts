@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
-import { bearer, startTestApp } from './support/test-app.js';
+import { bearer, seedClub, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
 import { TEST_DB_KIND, createTestDatabase } from './support/test-database.js';
 import type { TestDatabase } from './support/test-database.js';
@@ -108,9 +108,7 @@ describe('rate limits over two instances', { skip: postgresOnly }, () => {
 
   before(async () => {
     db = await createTestDatabase();
-    const seeding = await startTestApp({}, db);
-    club = await seeding.club();
-    await seeding.app.close();
+    club = await seedClub(db);
     const env = { ...db.env, RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000' };
     instances = await Promise.all([startService(env), startService(env)]);
   });

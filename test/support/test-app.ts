@@ -117,3 +117,16 @@ export async function startTestApp(env: Env = {}, shared?: TestDatabase): Promis
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/**
+ * A club with a key of every scope on the given database, made through a test app that is
+ * closed again: for tests whose service runs as its own process.
+ */
+export async function seedClub(database: TestDatabase): Promise<TestClub> {
+  const seeding = await startTestApp({}, database);
+  try {
+    return await seeding.club();
+  } finally {
+    await seeding.app.close();
+  }
+}
