@@ -48,6 +48,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   const tally = { items: 0, failures: 0, firstFailure: undefined as string | undefined };
   let stoppedBy: LoadResult['stoppedBy'] = 'count';
   const started = performance.now();
+  // autocannon reports the end of a load on its next one-second tick, so the load's time is
+  // taken up to its last response instead.
+  let lastResponse = started;
 
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -79,6 +82,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       instance.stop();
     }, plan.deadlineMs);
     instance.on('response', (_client, _status, _bytes, responseTime) => {
+      lastResponse = performance.now();
       samples.push({ endedAt: Date.now(), latencyMs: responseTime });
       if (stoppedBy === 'count' && plan.until?.()) {
         stoppedBy = 'until';
@@ -88,7 +92,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
   });
 
   return {
-    seconds: (performance.now() - started) / 1000,
+    seconds: (lastResponse - started) / 1000,
     responses: samples.length,
     ...tally,
     errors: result.errors,
