@@ -118,6 +118,59 @@ void describe('error responses', () => {
     }
   });
 
+  void it('answers an id beyond any row (over 32 bits) as an unknown id, never with a 500', async () => {
+    const huge = 99_999_999_999;
+    const membersBefore = await countMembers(t, club.id);
+    const write = (path: string, body: object) =>
+      t
+        .http()
+        .post(path)
+        .set(bearer(club.key))
+        .set('Idempotency-Key', `huge-${path}-${Math.random()}`)
+        .send(body);
+
+    for (const path of [`/api/v1/members/${huge}`, `/api/v1/groups/${huge}`]) {
+      const problem = assertProblem(
+        await t.http().get(path).set(bearer(club.key)),
+        404,
+        'not_found',
+      );
+      assert.match(problem.detail, new RegExp(`${huge}`));
+    }
+    for (const query of [`group_id=${huge}`, `starting_after=${huge}`]) {
+      const list = await t.http().get(`/api/v1/members?${query}`).set(bearer(club.key)).expect(200);
+      assert.deepEqual(list.body, { data: [], has_more: false });
+    }
+    const records = await t
+      .http()
+      .get(`/api/v1/attendance?member_id=${huge}`)
+      .set(bearer(club.key))
+      .expect(200);
+    assert.deepEqual(records.body.data, []);
+    const single = await write('/api/v1/members', { name: 'Te Groot', group_ids: [huge] });
+    assert.equal(assertProblem(single, 400, 'validation_failed').errors?.[0].field, 'group_ids');
+    const members = await write('/api/v1/members/bulk', {
+      operations: [
+        { op: 'create', data: { name: 'Te Groot', group_ids: [club.groupIds[0], huge] } },
+        { op: 'update', id: huge, data: { name: 'Niemand' } },
+        { op: 'delete', id: huge },
+      ],
+    }).expect(200);
+    assert.deepEqual(
+      members.body.results.map((r: { status: number; code: string }) => [r.status, r.code]),
+      [
+        [400, 'validation_failed'],
+        [404, 'not_found'],
+        [404, 'not_found'],
+      ],
+    );
+    const attendance = await write('/api/v1/attendance/bulk', {
+      records: [{ member_id: huge, group_id: club.groupIds[0], date: '2026-07-02', present: true }],
+    }).expect(200);
+    assert.equal(attendance.body.results[0].status, 404);
+    assert.equal(await countMembers(t, club.id), membersBefore);
+  });
+
   void it('answers GET /health and GET /api/v1/health with 200 without a key', async () => {
     for (const path of ['/health', '/api/v1/health']) {
       const response = await t.http().get(path);

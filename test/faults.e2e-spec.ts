@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { startService } from './support/service-process.js';
+import { slowMemberInserts } from './support/contention.js';
 import type { ServiceProcess } from './support/service-process.js';
 import { seedClub, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
@@ -49,6 +50,7 @@ describe('a client that hangs up in the middle of a batch', () => {
   before(async () => {
     db = await createTestDatabase();
     club = await seedClub(db);
+    await slowMemberInserts(db, 20);
     service = await startService(db.env);
   });
   after(async () => {
@@ -184,6 +186,7 @@ describe('a database outage in the middle of a batch', { skip: outageSkip }, () 
     cluster = await startThrowawayPostgres(postgresBinaries()!);
     db = await createTestDatabase('postgres', cluster.serverUrl);
     club = await seedClub(db);
+    await slowMemberInserts(db, 20);
     service = await startService({ ...db.env, IDEMPOTENCY_LEASE_MS: '1000' });
   });
   after(async () => {

@@ -8,8 +8,13 @@ import { LeaseLostError } from '../src/idempotency/domain/idempotency-key.js';
 import { IdempotencyPurgeService } from '../src/idempotency/idempotency-purge.service.js';
 import { IdempotencyKeyStore } from '../src/idempotency/persistence/idempotency-key.store.js';
 import { fingerprintOf } from '../src/idempotency/domain/fingerprint.js';
-import { bearer, startTestApp } from './support/test-app.js';
+import { blockKeyWrites } from './support/contention.js';
+import { startService } from './support/service-process.js';
+import type { ServiceProcess } from './support/service-process.js';
+import { bearer, seedClub, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
+import type { TestDatabase } from './support/test-database.js';
 
 const creates = (count: number, name = 'Lid') => ({
   operations: Array.from({ length: count }, (_, i) => ({
@@ -477,5 +482,53 @@ describe('idempotency keys', () => {
 
     assert.equal(corrected.headers['idempotency-replayed'], undefined);
     assert.equal(corrected.body.name, 'Nu Goed');
+  });
+});
+
+describe('a replay while another connection holds off writes to the keys', () => {
+  let db: TestDatabase;
+  let service: ServiceProcess;
+  let club: TestClub;
+
+  before(async () => {
+    db = await createTestDatabase();
+    club = await seedClub(db);
+    service = await startService(db.env);
+  });
+  after(async () => {
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+    await db?.drop();
+  });
+
+  it('is answered from a read: the stored response comes back at once, writing nothing', async () => {
+    const post = () =>
+      fetch(`${service.baseUrl}/api/v1/members/bulk`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${club.key}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': 'replay-read-1',
+        },
+        body: JSON.stringify(creates(3, 'Gelezen')),
+        signal: AbortSignal.timeout(2_000),
+      });
+    const first = await post();
+    const stored = await first.text();
+
+    const release = await blockKeyWrites(db);
+    let replay: Response;
+    let replayed: string;
+    try {
+      replay = await post();
+      replayed = await replay.text();
+    } finally {
+      await release();
+    }
+
+    assert.equal(first.status, 200);
+    assert.equal(replay.status, 200);
+    assert.equal(replay.headers.get('idempotency-replayed'), 'true');
+    assert.equal(replayed, stored);
   });
 });

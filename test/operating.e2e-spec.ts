@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { runServiceUntilExit, startService } from './support/service-process.js';
+import { slowMemberInserts } from './support/contention.js';
 import type { ServiceProcess } from './support/service-process.js';
 import { seedClub } from './support/test-app.js';
 import type { TestClub } from './support/test-app.js';
@@ -278,6 +279,7 @@ describe('a SIGTERM while a 100-item batch runs', () => {
   before(async () => {
     db = await createTestDatabase();
     const club = await seedClub(db);
+    await slowMemberInserts(db, 20);
     service = await startService(db.env);
     const answer = send(service, '/api/v1/members/bulk', {
       key: club.key,
@@ -358,6 +360,7 @@ describe('a stop that outlasts SHUTDOWN_TIMEOUT_MS', () => {
   before(async () => {
     db = await createTestDatabase();
     const club = await seedClub(db);
+    await slowMemberInserts(db, 20);
     service = await startService({ ...db.env, SHUTDOWN_TIMEOUT_MS: '50' });
     void send(service, '/api/v1/members/bulk', {
       key: club.key,

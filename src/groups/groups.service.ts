@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { NotFoundError, ValidationFailedError } from '../common/errors/domain-error.js';
 import { toPage } from '../common/pagination/list-query.js';
 import type { Page, PageRequest } from '../common/pagination/list-query.js';
+import { isRowId } from '../common/persistence/row-id.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
 import { GroupEntity } from './persistence/group.entity.js';
 
@@ -68,13 +69,13 @@ export class GroupsService {
     clubId: number,
     ids: readonly number[],
   ): Promise<number[]> {
-    if (ids.length === 0) {
-      return [];
-    }
-    const found = await manager.find(GroupEntity, {
-      select: { id: true },
-      where: { clubId, id: In([...ids]) },
-    });
+    const storable = ids.filter(isRowId);
+    const found = storable.length
+      ? await manager.find(GroupEntity, {
+          select: { id: true },
+          where: { clubId, id: In(storable) },
+        })
+      : [];
     const existing = new Set(found.map((group) => group.id));
 
     return ids.filter((id) => !existing.has(id));
@@ -82,6 +83,6 @@ export class GroupsService {
 
   /** Whether the group belongs to the club, read in the caller's transaction. */
   async exists(manager: EntityManager, clubId: number, id: number): Promise<boolean> {
-    return manager.existsBy(GroupEntity, { clubId, id });
+    return isRowId(id) && manager.existsBy(GroupEntity, { clubId, id });
   }
 }

@@ -6,6 +6,7 @@ import { AuditLogService } from '../audit/audit-log.service.js';
 import { BadRequestError, ValidationFailedError } from '../common/errors/domain-error.js';
 import { toPage } from '../common/pagination/list-query.js';
 import type { Page, PageRequest } from '../common/pagination/list-query.js';
+import { isRowId } from '../common/persistence/row-id.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
 import { isPlainObject, validateInput } from '../common/validation/validate-input.js';
 import { GroupsService } from '../groups/groups.service.js';
@@ -18,6 +19,7 @@ import { CreateMemberDto } from './dto/create-member.dto.js';
 import { UpdateMemberDto } from './dto/update-member.dto.js';
 import { MemberGroupEntity } from './persistence/member-group.entity.js';
 import { MemberEntity } from './persistence/member.entity.js';
+import { addToGroups, insertMember } from './persistence/member-writes.js';
 
 export interface MemberFilters {
   status?: MemberStatus;
@@ -77,12 +79,7 @@ export class MembersService {
   }
 
   async create(actor: Actor, data: CreateMemberDto, claim?: KeyClaim): Promise<MemberView> {
-    return this.batches.runSingle(claim, async (manager) => {
-      const member = await this.insert(manager, actor, data);
-      const [view] = await this.toViews(manager, [member]);
-
-      return view;
-    });
+    return this.batches.runSingle(claim, (manager) => this.insert(manager, actor, data));
   }
 
   async update(actor: Actor, id: number, data: UpdateMemberDto, claim?: KeyClaim) {
@@ -116,7 +113,7 @@ export class MembersService {
 
   /** Whether the member belongs to the club, read in the caller's transaction. */
   async exists(manager: EntityManager, clubId: number, id: number): Promise<boolean> {
-    return manager.existsBy(MemberEntity, { clubId, id });
+    return isRowId(id) && manager.existsBy(MemberEntity, { clubId, id });
   }
 
   private async applyOperation(
@@ -167,27 +164,45 @@ export class MembersService {
     }
   }
 
-  private async insert(manager: EntityManager, actor: Actor, data: CreateMemberDto) {
-    const groupIds = await this.checkedGroupIds(manager, actor.clubId, data.group_ids ?? []);
+  // The hot path of a bulk create: prepared statements, and the club's groups checked by the
+  // insert of the memberships itself; only a failing item reads which ids were wrong.
+  private async insert(
+    manager: EntityManager,
+    actor: Actor,
+    data: CreateMemberDto,
+  ): Promise<MemberView> {
+    const groupIds = uniqueSorted(data.group_ids ?? []);
     const now = new Date();
-    const member = await manager.save(MemberEntity, {
-      clubId: actor.clubId,
+    const fields = {
       name: data.name,
       email: data.email ?? null,
       phone: data.phone ?? null,
-      dateOfBirth: data.date_of_birth ?? null,
+      date_of_birth: data.date_of_birth ?? null,
       status: data.status ?? 'active',
-      createdAt: now,
-      updatedAt: now,
-    });
-    await this.replaceGroups(manager, member.id, groupIds);
-    await this.audit.record(
-      manager,
-      { ...auditOf(actor), action: 'create', entityId: member.id },
-      now,
-    );
+    };
 
-    return member;
+    const id = await insertMember(manager, {
+      clubId: actor.clubId,
+      ...fields,
+      dateOfBirth: fields.date_of_birth,
+      at: now,
+    });
+    if (groupIds.length > 0) {
+      const storable = groupIds.every(isRowId);
+      const added = storable ? await addToGroups(manager, actor.clubId, id, groupIds) : 0;
+      if (added < groupIds.length) {
+        throw new UnknownGroupsError(await this.groups.missingIds(manager, actor.clubId, groupIds));
+      }
+    }
+    await this.audit.record(manager, { ...auditOf(actor), action: 'create', entityId: id }, now);
+
+    return {
+      id,
+      ...fields,
+      group_ids: groupIds,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
   }
 
   private async change(manager: EntityManager, actor: Actor, id: number, data: MemberFields) {
@@ -226,7 +241,7 @@ export class MembersService {
   }
 
   private async load(manager: EntityManager, clubId: number, id: number): Promise<MemberEntity> {
-    const member = await manager.findOneBy(MemberEntity, { clubId, id });
+    const member = isRowId(id) ? await manager.findOneBy(MemberEntity, { clubId, id }) : null;
     if (!member) {
       throw new MemberNotFoundError(id);
     }
@@ -235,7 +250,7 @@ export class MembersService {
   }
 
   private async checkedGroupIds(manager: EntityManager, clubId: number, ids: number[]) {
-    const unique = [...new Set(ids)].sort((a, b) => a - b);
+    const unique = uniqueSorted(ids);
     const missing = await this.groups.missingIds(manager, clubId, unique);
     if (missing.length > 0) {
       throw new UnknownGroupsError(missing);
@@ -292,6 +307,10 @@ export class MembersService {
       updated_at: member.updatedAt.toISOString(),
     }));
   }
+}
+
+function uniqueSorted(ids: readonly number[]): number[] {
+  return [...new Set(ids)].sort((a, b) => a - b);
 }
 
 function auditOf(actor: Actor) {

@@ -16,7 +16,7 @@ import { ApiProblems } from '../../common/openapi/problem-responses.js';
 import {
   calendarDate,
   instant,
-  positiveId,
+  rowIdFilter,
   readListQuery,
 } from '../../common/pagination/list-query.js';
 import { readBatch } from '../../idempotency/domain/batch-envelope.js';
@@ -29,8 +29,8 @@ import { AttendanceRecordSchema } from '../dto/attendance-record.schema.js';
 import { UpsertAttendanceDto } from '../dto/upsert-attendance.dto.js';
 
 const LIST_FILTERS = {
-  member_id: positiveId,
-  group_id: positiveId,
+  member_id: rowIdFilter,
+  group_id: rowIdFilter,
   date_from: calendarDate,
   date_to: calendarDate,
   updated_since: instant,

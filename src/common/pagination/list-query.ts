@@ -1,4 +1,5 @@
 import { BadRequestError } from '../errors/domain-error.js';
+import { MAX_ROW_ID, isRowId } from '../persistence/row-id.js';
 import { isCalendarDate } from '../validation/calendar-date.js';
 
 export interface PageRequest {
@@ -37,6 +38,16 @@ export const positiveId = parser({ type: 'integer', minimum: 1 }, (raw, name) =>
   }
 
   return Number(raw);
+});
+
+/**
+ * A filter on the id of a member or a group. An id beyond any row's names no row, so it
+ * becomes 0, which no row has either: the list is empty, as for any unknown id.
+ */
+export const rowIdFilter = parser(positiveId.schema, (raw, name) => {
+  const id = positiveId(raw, name);
+
+  return isRowId(id) ? id : 0;
 });
 
 export const instant = parser({ type: 'string', format: 'date-time' }, (raw, name) => {
@@ -101,7 +112,11 @@ export function readListQuery<S extends Record<string, Parser<unknown>>>(
   const { limit: _limit, starting_after: startingAfter, ...rest } = values;
 
   return {
-    page: { limit, startingAfter: (startingAfter as number | undefined) ?? 0 },
+    // Nothing comes after an id beyond any row's, as nothing comes after the largest.
+    page: {
+      limit,
+      startingAfter: Math.min((startingAfter as number | undefined) ?? 0, MAX_ROW_ID),
+    },
     filters: rest as Parsed<S>,
   };
 }

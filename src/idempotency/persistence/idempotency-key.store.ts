@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { In, LessThanOrEqual } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
+import { SqlStatement } from '../../common/persistence/sql-statement.js';
 import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
 import { LeaseLostError } from '../domain/idempotency-key.js';
 import type { StoredResponse } from '../domain/idempotency-key.js';
@@ -27,6 +28,15 @@ export type ClaimOutcome =
   | { kind: 'reuse' }
   | { kind: 'running'; leaseExpiresAt: Date };
 
+// Run by every item: statements prepared once.
+const FENCE_ITEM = new SqlStatement(
+  'UPDATE idempotency_keys SET items_done = items_done + 1, lease_expires_at = ? ' +
+    'WHERE id = ? AND lease_token = ?',
+);
+const RECORD_ITEM = new SqlStatement(
+  'INSERT INTO idempotency_items (key_id, item_index, result) VALUES (?, ?, ?)',
+);
+
 const PURGE_BATCH = 1000;
 const CLAIM_ATTEMPTS = 3;
 
@@ -48,6 +58,14 @@ export class IdempotencyKeyStore {
    * its ledger. Anything else is answered from what the row says.
    */
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    // A retry of a finished request is answered from one read, without a write transaction.
+    const known = await this.find(request.tenant, request.key);
+    if (known) {
+      const settled = settledOutcome(known, request, new Date());
+      if (settled) {
+        return settled;
+      }
+    }
     // The row that stopped the insert can be gone by the time it is read (its request was
     // refused and freed the key): then the claim is simply tried again.
     for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
@@ -87,17 +105,8 @@ export class IdempotencyKeyStore {
       if (row.expiresAt <= now) {
         return this.takeOverExpired(manager, row, request, holder, now);
       }
-      if (row.fingerprint !== request.fingerprint) {
-        return { kind: 'reuse' };
-      }
-      if (row.state === 'completed') {
-        return { kind: 'replay', response: storedResponseOf(row) };
-      }
-      if (row.leaseExpiresAt > now) {
-        return { kind: 'running', leaseExpiresAt: row.leaseExpiresAt };
-      }
 
-      return this.takeOverAbandoned(manager, row, holder, now);
+      return settledOutcome(row, request, now) ?? this.takeOverAbandoned(manager, row, holder, now);
     });
   }
 
@@ -124,20 +133,11 @@ export class IdempotencyKeyStore {
     index: number,
     result: unknown,
   ): Promise<void> {
-    const fenced = await manager
-      .createQueryBuilder()
-      .update(IdempotencyKeyEntity)
-      .set({ itemsDone: () => 'items_done + 1', leaseExpiresAt: this.leaseEnd() })
-      .where('id = :id AND lease_token = :token', { id: claim.keyId, token: claim.token })
-      .execute();
+    const fenced = await FENCE_ITEM.run(manager, [this.leaseEnd(), claim.keyId, claim.token]);
     if (fenced.affected !== 1) {
       throw new LeaseLostError();
     }
-    await manager.insert(IdempotencyItemEntity, {
-      keyId: claim.keyId,
-      itemIndex: index,
-      result: JSON.stringify(result),
-    });
+    await RECORD_ITEM.run(manager, [claim.keyId, index, JSON.stringify(result)]);
   }
 
   async setItemsTotal(claim: KeyClaim, total: number): Promise<void> {
@@ -270,6 +270,31 @@ export class IdempotencyKeyStore {
   private leaseEnd(now = new Date()): Date {
     return new Date(now.getTime() + this.options.leaseMs);
   }
+}
+
+/**
+ * What an unexpired key answers without being taken: a replay, a reuse or a running request;
+ * undefined when its request died and the key may be taken over.
+ */
+function settledOutcome(
+  row: IdempotencyKeyEntity,
+  request: ClaimRequest,
+  now: Date,
+): ClaimOutcome | undefined {
+  if (row.expiresAt <= now) {
+    return undefined;
+  }
+  if (row.fingerprint !== request.fingerprint) {
+    return { kind: 'reuse' };
+  }
+  if (row.state === 'completed') {
+    return { kind: 'replay', response: storedResponseOf(row) };
+  }
+  if (row.leaseExpiresAt > now) {
+    return { kind: 'running', leaseExpiresAt: row.leaseExpiresAt };
+  }
+
+  return undefined;
 }
 
 function storedResponseOf(row: IdempotencyKeyEntity): StoredResponse {

@@ -26,7 +26,7 @@ import { CurrentKey, RequireScope } from '../../clubs/http/auth.decorators.js';
 import { pathId } from '../../common/http/path-id.js';
 import { ApiPage } from '../../common/openapi/page-responses.js';
 import { ApiProblems } from '../../common/openapi/problem-responses.js';
-import { instant, oneOf, positiveId, readListQuery } from '../../common/pagination/list-query.js';
+import { instant, oneOf, readListQuery, rowIdFilter } from '../../common/pagination/list-query.js';
 import { readBatch } from '../../idempotency/domain/batch-envelope.js';
 import { BATCH_RULES, BatchResultSchema } from '../../idempotency/http/batch-result.schema.js';
 import { ClaimedKey, Idempotent } from '../../idempotency/idempotent.decorator.js';
@@ -42,7 +42,7 @@ import { MembersService } from '../members.service.js';
 
 const LIST_FILTERS = {
   status: oneOf(MEMBER_STATUSES),
-  group_id: positiveId,
+  group_id: rowIdFilter,
   updated_since: instant,
 };
 
