@@ -93,6 +93,11 @@ export class SqlStatement {
   }
 }
 
+/** A timestamp column as a statement reads it: a Date from PostgreSQL, UTC text from SQLite. */
+export function timestampOf(value: unknown): Date {
+  return value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
+}
+
 // `?` becomes `$1`, `$2`, …; a statement here never holds a `?` inside a string literal.
 function numberedPlaceholders(text: string): string {
   let index = 0;

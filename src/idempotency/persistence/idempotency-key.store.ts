@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { In, LessThanOrEqual } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LessThanOrEqual } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
-import { SqlStatement } from '../../common/persistence/sql-statement.js';
+import { SqlStatement, timestampOf } from '../../common/persistence/sql-statement.js';
 import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
 import { LeaseLostError } from '../domain/idempotency-key.js';
 import type { StoredResponse } from '../domain/idempotency-key.js';
@@ -28,6 +29,15 @@ export type ClaimOutcome =
   | { kind: 'reuse' }
   | { kind: 'running'; leaseExpiresAt: Date };
 
+const FIND_KEY = new SqlStatement(
+  'SELECT id, tenant, key, method, path, fingerprint, permission, state, holder, ' +
+    'lease_token AS "leaseToken", lease_expires_at AS "leaseExpiresAt", ' +
+    'items_total AS "itemsTotal", items_done AS "itemsDone", ' +
+    'response_status AS "responseStatus", response_headers AS "responseHeaders", ' +
+    'response_body AS "responseBody", created_at AS "createdAt", expires_at AS "expiresAt" ' +
+    'FROM idempotency_keys WHERE tenant = ? AND key = ?',
+);
+
 // Run by every item: statements prepared once.
 const FENCE_ITEM = new SqlStatement(
   'UPDATE idempotency_keys SET items_done = items_done + 1, lease_expires_at = ? ' +
@@ -37,7 +47,13 @@ const RECORD_ITEM = new SqlStatement(
   'INSERT INTO idempotency_items (key_id, item_index, result) VALUES (?, ?, ?)',
 );
 
-const PURGE_BATCH = 1000;
+// The ledger rows go with their key (ON DELETE CASCADE).
+const PURGE_EXPIRED = new SqlStatement(
+  'DELETE FROM idempotency_keys WHERE id IN ' +
+    '(SELECT id FROM idempotency_keys WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)',
+);
+const PURGE_BATCH = 500;
+const PURGE_PAUSE_MS = 10;
 const CLAIM_ATTEMPTS = 3;
 
 /**
@@ -165,38 +181,39 @@ export class IdempotencyKeyStore {
     await this.fencedUpdate(claim, { leaseExpiresAt: new Date() });
   }
 
+  /** The tenant's unexpired key, read by a statement prepared once: every request asks. */
   async find(tenant: string, key: string): Promise<IdempotencyKeyEntity | null> {
-    const row = await this.db.read((manager) =>
-      manager.findOneBy(IdempotencyKeyEntity, { tenant, key }),
+    const { rows } = await this.db.read((manager) =>
+      FIND_KEY.run<IdempotencyKeyEntity>(manager, [tenant, key]),
     );
+    const row = rows[0];
+    if (!row) {
+      return null;
+    }
+    Object.assign(row, {
+      leaseExpiresAt: timestampOf(row.leaseExpiresAt),
+      createdAt: timestampOf(row.createdAt),
+      expiresAt: timestampOf(row.expiresAt),
+    });
 
-    return row && row.expiresAt > new Date() ? row : null;
+    return row.expiresAt > new Date() ? row : null;
   }
 
-  /** Deletes keys past their retention, in small batches; answers how many went. */
+  /**
+   * Deletes keys past their retention, with their ledgers, in small batches with a pause
+   * between them, so that the requests waiting for the database go first; answers how many.
+   */
   async purgeExpired(now = new Date()): Promise<number> {
     let purged = 0;
     for (;;) {
-      const deleted = await this.db.transaction(async (manager) => {
-        const batch = await manager.find(IdempotencyKeyEntity, {
-          select: { id: true },
-          where: { expiresAt: LessThanOrEqual(now) },
-          take: PURGE_BATCH,
-        });
-        if (batch.length === 0) {
-          return 0;
-        }
-        const ids = batch.map((row) => row.id);
-        // One IN list: a list of 1,000 ORed conditions is deeper than SQLite allows.
-        await manager.delete(IdempotencyItemEntity, { keyId: In(ids) });
-        await manager.delete(IdempotencyKeyEntity, { id: In(ids) });
-
-        return ids.length;
-      });
-      purged += deleted;
-      if (deleted < PURGE_BATCH) {
+      const { affected } = await this.db.transaction((manager) =>
+        PURGE_EXPIRED.run(manager, [now, PURGE_BATCH]),
+      );
+      purged += affected;
+      if (affected < PURGE_BATCH) {
         return purged;
       }
+      await sleep(PURGE_PAUSE_MS);
     }
   }
 
