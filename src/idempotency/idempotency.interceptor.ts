@@ -7,7 +7,8 @@ import type { Observable } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { RequestContext } from '../common/logging/request-context.js';
-import { fingerprintOf } from './domain/fingerprint.js';
+import { Fingerprints } from './domain/fingerprint.js';
+import type { RawBody } from './domain/fingerprint.js';
 import {
   IdempotencyKeyInProgressError,
   IdempotencyKeyRequiredError,
@@ -44,6 +45,7 @@ type ClaimedRequest = Request & { [KEY_CLAIM]?: KeyClaim };
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
+  private readonly fingerprints = new Fingerprints();
 
   constructor(
     private readonly keys: IdempotencyKeyStore,
@@ -76,7 +78,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       key,
       method: request.method,
       path: request.originalUrl,
-      fingerprint: fingerprintOf(request.method, request.originalUrl, request.body),
+      fingerprint: this.fingerprints.of(
+        request.method,
+        request.originalUrl,
+        request.body,
+        rawBodyOf(request),
+      ),
       permission: this.options.permissionOf(context),
     };
 
@@ -163,6 +170,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.logger.warn(`Key "${request.key}" of ${request.tenant} is left to its lease`);
     }
   }
+}
+
+// Nest's `rawBody` (`NestFactory.create(..., { rawBody: true })`, or a body parser that keeps it).
+function rawBodyOf(request: Request & { rawBody?: unknown }): RawBody | undefined {
+  return Buffer.isBuffer(request.rawBody)
+    ? { bytes: request.rawBody, contentType: request.headers['content-type'] }
+    : undefined;
 }
 
 function toStoredResponse(response: Response, value: unknown): StoredResponse {

@@ -15,7 +15,14 @@ type RequestWithBodyError = Request & { [BODY_ERROR]?: DomainError };
  * everything else). {@link RequestBodyGuard} raises the kept failure after the key checks.
  */
 export function deferredJsonBody(limitBytes: number): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: true });
+  // The bytes stay on the request as `rawBody`, as Nest's own option keeps them.
+  const parse = express.json({
+    limit: limitBytes,
+    strict: true,
+    verify: (request: Request & { rawBody?: Buffer }, _response, bytes) => {
+      request.rawBody = bytes;
+    },
+  });
 
   return (request: Request, response: Response, next: NextFunction) => {
     parse(request, response, (error?: unknown) => {
