@@ -153,8 +153,9 @@ function settingsSection(settings: BenchSettings): string {
           '`UPDATE idempotency_keys` and the ledger row, as prepared statements straight through ' +
           'the driver (better-sqlite3 with WAL, synchronous=FULL, foreign_keys=ON; pg). SQLite: ' +
           'one stream, as the service has one connection; PostgreSQL: one stream per load ' +
-          "connection. Not in it: the item's group check (a read) and the batch's claim and " +
-          'completion',
+          "connection. Not in it: the check that the groups are the club's (the service " +
+          "inserts the group rows with `INSERT … SELECT` from the club's groups, the floor " +
+          "as plain values), the item's validation, and the batch's claim and completion",
       ],
       [
         '2. bulk',
@@ -168,7 +169,9 @@ function settingsSection(settings: BenchSettings): string {
       [
         '4. replay',
         `${n(settings.latencyRequests)} replays of one stored ${settings.batchItems}-item batch and ` +
-          `${n(settings.latencyRequests)} \`GET /club\` a run, each after ${settings.warmupRequests} warm-up`,
+          `${n(settings.latencyRequests)} \`GET /club\` a run, each after ${settings.warmupRequests} warm-up. ` +
+          'The replays send the bytes of the first request, to the process that stored it: their ' +
+          'fingerprint comes from its memo of raw bodies, not from canonical JSON again',
       ],
       [
         '5. growth',
