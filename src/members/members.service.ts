@@ -19,7 +19,7 @@ import { CreateMemberDto } from './dto/create-member.dto.js';
 import { UpdateMemberDto } from './dto/update-member.dto.js';
 import { MemberGroupEntity } from './persistence/member-group.entity.js';
 import { MemberEntity } from './persistence/member.entity.js';
-import { addToGroups, insertMember } from './persistence/member-writes.js';
+import { insertMember } from './persistence/member-writes.js';
 
 export interface MemberFilters {
   status?: MemberStatus;
@@ -181,18 +181,20 @@ export class MembersService {
       status: data.status ?? 'active',
     };
 
-    const id = await insertMember(manager, {
-      clubId: actor.clubId,
-      ...fields,
-      dateOfBirth: fields.date_of_birth,
-      at: now,
-    });
-    if (groupIds.length > 0) {
-      const storable = groupIds.every(isRowId);
-      const added = storable ? await addToGroups(manager, actor.clubId, id, groupIds) : 0;
-      if (added < groupIds.length) {
-        throw new UnknownGroupsError(await this.groups.missingIds(manager, actor.clubId, groupIds));
-      }
+    const unknownGroups = async () =>
+      new UnknownGroupsError(await this.groups.missingIds(manager, actor.clubId, groupIds));
+    // An id beyond any row's must not reach the insert: PostgreSQL would refuse the statement.
+    if (!groupIds.every(isRowId)) {
+      throw await unknownGroups();
+    }
+
+    const { id, groupsAdded } = await insertMember(
+      manager,
+      { clubId: actor.clubId, ...fields, dateOfBirth: fields.date_of_birth, at: now },
+      groupIds,
+    );
+    if (groupsAdded < groupIds.length) {
+      throw await unknownGroups();
     }
     await this.audit.record(manager, { ...auditOf(actor), action: 'create', entityId: id }, now);
 

@@ -46,6 +46,12 @@ const FENCE_ITEM = new SqlStatement(
 const RECORD_ITEM = new SqlStatement(
   'INSERT INTO idempotency_items (key_id, item_index, result) VALUES (?, ?, ?)',
 );
+// One round trip on PostgreSQL: the ledger row is written only if the fence held.
+const FENCE_AND_RECORD_ITEM = new SqlStatement(
+  'WITH fenced AS (UPDATE idempotency_keys SET items_done = items_done + 1, ' +
+    'lease_expires_at = ? WHERE id = ? AND lease_token = ? RETURNING id) ' +
+    'INSERT INTO idempotency_items (key_id, item_index, result) SELECT id, ?, ? FROM fenced',
+);
 
 // The ledger rows go with their key (ON DELETE CASCADE).
 const PURGE_EXPIRED = new SqlStatement(
@@ -149,11 +155,27 @@ export class IdempotencyKeyStore {
     index: number,
     result: unknown,
   ): Promise<void> {
-    const fenced = await FENCE_ITEM.run(manager, [this.leaseEnd(), claim.keyId, claim.token]);
+    const leaseEnd = this.leaseEnd();
+    const stored = JSON.stringify(result);
+    if (manager.connection.options.type === 'postgres') {
+      const { affected } = await FENCE_AND_RECORD_ITEM.run(manager, [
+        leaseEnd,
+        claim.keyId,
+        claim.token,
+        index,
+        stored,
+      ]);
+      if (affected !== 1) {
+        throw new LeaseLostError();
+      }
+
+      return;
+    }
+    const fenced = await FENCE_ITEM.run(manager, [leaseEnd, claim.keyId, claim.token]);
     if (fenced.affected !== 1) {
       throw new LeaseLostError();
     }
-    await RECORD_ITEM.run(manager, [claim.keyId, index, JSON.stringify(result)]);
+    await RECORD_ITEM.run(manager, [claim.keyId, index, stored]);
   }
 
   async setItemsTotal(claim: KeyClaim, total: number): Promise<void> {
