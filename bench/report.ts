@@ -169,7 +169,8 @@ function settingsSection(settings: BenchSettings): string {
       [
         '4. replay',
         `${n(settings.latencyRequests)} replays of one stored ${settings.batchItems}-item batch and ` +
-          `${n(settings.latencyRequests)} \`GET /club\` a run, each after ${settings.warmupRequests} warm-up. ` +
+          `${n(settings.latencyRequests)} \`GET /club\` a run, each after ` +
+          `${settings.warmupRequests} warm-up. ` +
           'The replays send the bytes of the first request, to the process that stored it: their ' +
           'fingerprint comes from its memo of raw bodies, not from canonical JSON again',
       ],

@@ -501,7 +501,7 @@ describe('a replay while another connection holds off writes to the keys', () =>
     await db?.drop();
   });
 
-  it('is answered from a read: the stored response comes back at once, writing nothing', async () => {
+  it('is answered from a read: the stored response comes back at once', async () => {
     const post = () =>
       fetch(`${service.baseUrl}/api/v1/members/bulk`, {
         method: 'POST',

@@ -9,7 +9,8 @@ import { AuditEventEntity } from './persistence/audit-event.entity.js';
 
 // Written by every item of a batch: a statement prepared once.
 const RECORD = new SqlStatement(
-  'INSERT INTO audit_events (club_id, actor, action, entity, entity_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+  'INSERT INTO audit_events (club_id, actor, action, entity, entity_id, at) ' +
+    'VALUES (?, ?, ?, ?, ?, ?)',
 );
 
 export interface AuditEntry {
