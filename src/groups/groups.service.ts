@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { In, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
-import { NotFoundError, ValidationFailedError } from '../common/errors/domain-error.js';
+import { ValidationFailedError } from '../common/errors/domain-error.js';
 import { toPage } from '../common/pagination/list-query.js';
 import type { Page, PageRequest } from '../common/pagination/list-query.js';
 import { isRowId } from '../common/persistence/row-id.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { GroupNotFoundError } from './domain/groups.errors.js';
 import { GroupEntity } from './persistence/group.entity.js';
 
 export interface GroupView {
@@ -44,7 +45,7 @@ export class GroupsService {
   async get(clubId: number, id: number): Promise<GroupView> {
     const group = await this.db.read((manager) => manager.findOneBy(GroupEntity, { clubId, id }));
     if (!group) {
-      throw new NotFoundError(`Groep ${id} bestaat niet.`);
+      throw new GroupNotFoundError(id);
     }
 
     return toView(group);

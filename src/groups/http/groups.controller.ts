@@ -3,11 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 
 import type { AuthenticatedKey } from '../../clubs/clubs.service.js';
 import { CurrentKey, RequireScope } from '../../clubs/http/auth.decorators.js';
-import { NotFoundError } from '../../common/errors/domain-error.js';
 import { pathId } from '../../common/http/path-id.js';
 import { ApiPage } from '../../common/openapi/page-responses.js';
 import { ApiProblems } from '../../common/openapi/problem-responses.js';
 import { readListQuery } from '../../common/pagination/list-query.js';
+import { GroupNotFoundError } from '../domain/groups.errors.js';
 import { GroupSchema } from '../dto/group.schema.js';
 import { GroupsService } from '../groups.service.js';
 
@@ -32,12 +32,9 @@ export class GroupsController {
   @ApiOkResponse({ type: GroupSchema, description: 'The group.' })
   @ApiProblems('not_found')
   show(@CurrentKey() auth: AuthenticatedKey, @Param('id') id: string) {
-    const groupId = pathId(id);
-    if (groupId === 0) {
-      // The detail repeats what was asked rather than the 0 that `pathId` makes of it.
-      throw new NotFoundError(`Groep ${id} bestaat niet.`);
-    }
-
-    return this.groups.get(auth.clubId, groupId);
+    return this.groups.get(
+      auth.clubId,
+      pathId(id, (asked) => new GroupNotFoundError(asked)),
+    );
   }
 }

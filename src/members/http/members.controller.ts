@@ -46,15 +46,8 @@ const LIST_FILTERS = {
   updated_since: instant,
 };
 
-// A path id that is not a positive integer names no member; the detail repeats what was asked
-// rather than the 0 that `pathId` makes of it.
 function memberIdOf(raw: string): number {
-  const id = pathId(raw);
-  if (id === 0) {
-    throw new MemberNotFoundError(raw);
-  }
-
-  return id;
+  return pathId(raw, (asked) => new MemberNotFoundError(asked));
 }
 
 function actorOf(auth: AuthenticatedKey): Actor {
