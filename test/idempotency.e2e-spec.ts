@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { nativeQuery } from '../src/common/persistence/native-query.js';
+import { SqlStatement } from '../src/common/persistence/sql-statement.js';
 import { TransactionRunner } from '../src/common/persistence/transaction-runner.js';
 import type { KeyClaim } from '../src/idempotency/key-claim.js';
 import { LeaseLostError } from '../src/idempotency/domain/idempotency-key.js';
 import { IdempotencyPurgeService } from '../src/idempotency/idempotency-purge.service.js';
 import { IdempotencyKeyStore } from '../src/idempotency/persistence/idempotency-key.store.js';
 import { fingerprintOf } from '../src/idempotency/domain/fingerprint.js';
+import { memberCreates as creates } from './support/batches.js';
 import { blockKeyWrites } from './support/contention.js';
 import { startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
@@ -15,13 +16,6 @@ import { bearer, seedClub, startTestApp } from './support/test-app.js';
 import type { TestApp, TestClub } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
 import type { TestDatabase } from './support/test-database.js';
-
-const creates = (count: number, name = 'Lid') => ({
-  operations: Array.from({ length: count }, (_, i) => ({
-    op: 'create',
-    data: { name: `${name} ${i + 1}` },
-  })),
-});
 
 describe('idempotency keys', () => {
   let t: TestApp;
@@ -333,12 +327,11 @@ describe('idempotency keys', () => {
     assert.ok(stalled.kind === 'acquired' && successor.kind === 'acquired');
     const commit = (claim: KeyClaim, name: string) =>
       db.transaction(async (manager) => {
-        await nativeQuery(
-          manager,
+        const now = new Date();
+        await new SqlStatement(
           `INSERT INTO members (club_id, name, status, created_at, updated_at)
-           VALUES (:club, :name, 'active', :now, :now)`,
-          { club: club.id, name, now: new Date() },
-        );
+           VALUES (?, ?, 'active', ?, ?)`,
+        ).run(manager, [club.id, name, now, now]);
         await store.recordItem(manager, claim, 0, { status: 201 });
       });
 

@@ -6,7 +6,7 @@ import { AuditLogService } from '../audit/audit-log.service.js';
 import { BadRequestError } from '../common/errors/domain-error.js';
 import { toPage } from '../common/pagination/list-query.js';
 import type { Page, PageRequest } from '../common/pagination/list-query.js';
-import { nativeQuery } from '../common/persistence/native-query.js';
+import { SqlStatement } from '../common/persistence/sql-statement.js';
 import { TransactionRunner } from '../common/persistence/transaction-runner.js';
 import { isPlainObject, validateInput } from '../common/validation/validate-input.js';
 import { GroupsService } from '../groups/groups.service.js';
@@ -29,21 +29,21 @@ import { AttendanceRecordEntity } from './persistence/attendance-record.entity.j
 
 // One atomic statement: a concurrent upsert of the same record waits on the unique index and
 // then updates, so any number of them leave one row. `upserts` is 1 only for the insert.
-const UPSERT = `
+const UPSERT = new SqlStatement(`
   INSERT INTO attendance_records
     (club_id, member_id, group_id, "date", present, upserts, created_at, updated_at)
-  VALUES (:clubId, :memberId, :groupId, :date, :present, 1, :now, :now)
+  VALUES (?, ?, ?, ?, ?, 1, ?, ?)
   ON CONFLICT (member_id, group_id, "date") DO UPDATE SET
     upserts = attendance_records.upserts + 1,
     updated_at = CASE WHEN attendance_records.present = excluded.present
       THEN attendance_records.updated_at ELSE excluded.updated_at END,
     present = excluded.present
-  RETURNING id, upserts`;
+  RETURNING id, upserts`);
 
-const CLEAR = `
+const CLEAR = new SqlStatement(`
   DELETE FROM attendance_records
-  WHERE club_id = :clubId AND member_id = :memberId AND group_id = :groupId AND "date" = :date
-  RETURNING id`;
+  WHERE club_id = ? AND member_id = ? AND group_id = ? AND "date" = ?
+  RETURNING id`);
 
 export function toRecordView(record: AttendanceRecordEntity): AttendanceRecordView {
   return {
@@ -132,15 +132,12 @@ export class AttendanceService {
     if (!(await this.groups.exists(manager, actor.clubId, input.group_id))) {
       throw new AttendanceGroupNotFoundError(input.group_id);
     }
-    const key = {
-      clubId: actor.clubId,
-      memberId: input.member_id,
-      groupId: input.group_id,
-      date: input.date,
-    };
+    const key = [actor.clubId, input.member_id, input.group_id, input.date];
 
     if (input.present === null) {
-      const [deleted] = await nativeQuery<{ id: number }>(manager, CLEAR, key);
+      const {
+        rows: [deleted],
+      } = await CLEAR.run<{ id: number }>(manager, key);
       if (deleted) {
         await this.audit.record(manager, auditOf(actor, 'clear', deleted.id));
       }
@@ -149,11 +146,14 @@ export class AttendanceService {
     }
 
     const now = new Date();
-    const [{ id, upserts }] = await nativeQuery<{ id: number; upserts: number }>(manager, UPSERT, {
+    const {
+      rows: [{ id, upserts }],
+    } = await UPSERT.run<{ id: number; upserts: number }>(manager, [
       ...key,
-      present: input.present,
+      input.present,
       now,
-    });
+      now,
+    ]);
     const record = await manager.findOneByOrFail(AttendanceRecordEntity, { id });
     const kind =
       upserts === 1

@@ -181,21 +181,26 @@ export class MembersService {
       status: data.status ?? 'active',
     };
 
-    const unknownGroups = async () =>
-      new UnknownGroupsError(await this.groups.missingIds(manager, actor.clubId, groupIds));
     // An id beyond any row's must not reach the insert: PostgreSQL would refuse the statement.
-    if (!groupIds.every(isRowId)) {
-      throw await unknownGroups();
+    const inserted = groupIds.every(isRowId)
+      ? await insertMember(
+          manager,
+          {
+            clubId: actor.clubId,
+            name: fields.name,
+            email: fields.email,
+            phone: fields.phone,
+            dateOfBirth: fields.date_of_birth,
+            status: fields.status,
+            at: now,
+          },
+          groupIds,
+        )
+      : undefined;
+    if (!inserted || inserted.groupsAdded < groupIds.length) {
+      throw new UnknownGroupsError(await this.groups.missingIds(manager, actor.clubId, groupIds));
     }
-
-    const { id, groupsAdded } = await insertMember(
-      manager,
-      { clubId: actor.clubId, ...fields, dateOfBirth: fields.date_of_birth, at: now },
-      groupIds,
-    );
-    if (groupsAdded < groupIds.length) {
-      throw await unknownGroups();
-    }
+    const { id } = inserted;
     await this.audit.record(manager, { ...auditOf(actor), action: 'create', entityId: id }, now);
 
     return {

@@ -1,19 +1,20 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 
-import { nativeQuery } from '../common/persistence/native-query.js';
+import { SqlStatement } from '../common/persistence/sql-statement.js';
 import type { TransactionRunner } from '../common/persistence/transaction-runner.js';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 // One statement per request: concurrent requests of one key, on any instance, all count.
-const COUNT_HIT = `
-  INSERT INTO rate_limit_windows (bucket, hits, ends_at) VALUES (:bucket, 1, :endsAt)
+const COUNT_HIT = new SqlStatement(`
+  INSERT INTO rate_limit_windows (bucket, hits, ends_at) VALUES (?, 1, ?)
   ON CONFLICT (bucket) DO UPDATE SET hits = rate_limit_windows.hits + 1
-  RETURNING hits`;
+  RETURNING hits`);
 
 // The first request of a window clears that tracker's ended ones, so each key keeps one row.
-const FORGET_ENDED = `
-  DELETE FROM rate_limit_windows WHERE bucket LIKE :tracker AND ends_at <= :now`;
+const FORGET_ENDED = new SqlStatement(
+  'DELETE FROM rate_limit_windows WHERE bucket LIKE ? AND ends_at <= ?',
+);
 
 /**
  * Counts requests in fixed windows in the database, where every instance sees them: for
@@ -27,12 +28,11 @@ export class DatabaseThrottlerStorage implements ThrottlerStorage {
     const windowStart = Math.floor(now / ttl) * ttl;
     const endsAt = new Date(windowStart + ttl);
     const hits = await this.db.transaction(async (manager) => {
-      const [row] = await nativeQuery<{ hits: number }>(manager, COUNT_HIT, {
-        bucket: `${key}@${windowStart}`,
-        endsAt,
-      });
+      const {
+        rows: [row],
+      } = await COUNT_HIT.run<{ hits: number }>(manager, [`${key}@${windowStart}`, endsAt]);
       if (Number(row.hits) === 1) {
-        await nativeQuery(manager, FORGET_ENDED, { tracker: `${key}@%`, now: new Date(now) });
+        await FORGET_ENDED.run(manager, [`${key}@%`, new Date(now)]);
       }
 
       return Number(row.hits);

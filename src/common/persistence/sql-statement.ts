@@ -5,8 +5,6 @@ import type { EntityManager, ObjectLiteral, QueryRunner } from 'typeorm';
 
 export type SqlValue = string | number | boolean | Date | null | readonly number[];
 
-type Dialect = 'sqlite' | 'postgres';
-
 export interface StatementResult<T> {
   rows: T[];
   /** Rows written by an INSERT, UPDATE or DELETE without `RETURNING`. */
@@ -22,23 +20,22 @@ let statementsDefined = 0;
  * SQLite, so each item's statement would be new to the driver and parsed again, and its
  * per-query work (metadata, parameter names, subscribers) costs more than the insert itself.
  *
- * A statement whose SQL differs per database is given one text for each. Dates are encoded as
- * the entity columns store them; a list of numbers is bound as one value (`json_each(?)` on
- * SQLite, `ANY(?::int[])` on PostgreSQL).
+ * Dates are encoded as the entity columns store them; a list of numbers is bound as one value
+ * (read it with `json_each(?)` on SQLite, `ANY(?::int[])` on PostgreSQL). Where the SQL of the
+ * two databases differs, the caller keeps one statement for each and picks by
+ * {@link isPostgres}.
  *
  * @example
  * const INSERT = new SqlStatement('INSERT INTO t (a, b) VALUES (?, ?) RETURNING id');
  * const { rows } = await INSERT.run<{ id: number }>(manager, [a, new Date()]);
  */
 export class SqlStatement {
-  private readonly texts: Record<Dialect, string>;
+  private readonly postgresText: string;
   private readonly name = `club_tool_${++statementsDefined}`;
   private readonly prepared = new WeakMap<Database.Database, Database.Statement>();
 
-  constructor(text: string | Record<Dialect, string>) {
-    const [sqlite, postgres] =
-      typeof text === 'string' ? [text, text] : [text.sqlite, text.postgres];
-    this.texts = { sqlite, postgres: numberedPlaceholders(postgres) };
+  constructor(private readonly text: string) {
+    this.postgresText = numberedPlaceholders(text);
   }
 
   /** Runs the statement in the transaction of `manager`, or on its own without one. */
@@ -48,7 +45,7 @@ export class SqlStatement {
   ): Promise<StatementResult<T>> {
     const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
     try {
-      return manager.connection.options.type === 'postgres'
+      return isPostgres(manager)
         ? await this.onPostgres<T>(runner, values)
         : await this.onSqlite<T>(runner, values);
     } finally {
@@ -64,7 +61,7 @@ export class SqlStatement {
     try {
       let statement = this.prepared.get(db);
       if (!statement) {
-        statement = db.prepare(this.texts.sqlite);
+        statement = db.prepare(this.text);
         this.prepared.set(db, statement);
       }
 
@@ -72,7 +69,7 @@ export class SqlStatement {
         ? { rows: statement.all(...bound) as T[], affected: 0 }
         : { rows: [], affected: statement.run(...bound).changes };
     } catch (error) {
-      throw new QueryFailedError(this.texts.sqlite, bound, error as Error);
+      throw new QueryFailedError(this.text, bound, error as Error);
     }
   }
 
@@ -82,15 +79,20 @@ export class SqlStatement {
     try {
       const result = await client.query({
         name: this.name,
-        text: this.texts.postgres,
+        text: this.postgresText,
         values: values as unknown[],
       });
 
       return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
     } catch (error) {
-      throw new QueryFailedError(this.texts.postgres, values as unknown[], error as Error);
+      throw new QueryFailedError(this.postgresText, values as unknown[], error as Error);
     }
   }
+}
+
+/** Whether `manager` works on PostgreSQL (else on SQLite). */
+export function isPostgres(manager: EntityManager): boolean {
+  return manager.connection.options.type === 'postgres';
 }
 
 /** A timestamp column as a statement reads it: a Date from PostgreSQL, UTC text from SQLite. */

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LessThanOrEqual } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 
-import { SqlStatement, timestampOf } from '../../common/persistence/sql-statement.js';
+import { SqlStatement, isPostgres, timestampOf } from '../../common/persistence/sql-statement.js';
 import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
 import { LeaseLostError } from '../domain/idempotency-key.js';
 import type { StoredResponse } from '../domain/idempotency-key.js';
@@ -157,7 +157,7 @@ export class IdempotencyKeyStore {
   ): Promise<void> {
     const leaseEnd = this.leaseEnd();
     const stored = JSON.stringify(result);
-    if (manager.connection.options.type === 'postgres') {
+    if (isPostgres(manager)) {
       const { affected } = await FENCE_AND_RECORD_ITEM.run(manager, [
         leaseEnd,
         claim.keyId,

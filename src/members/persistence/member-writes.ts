@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-import { SqlStatement } from '../../common/persistence/sql-statement.js';
+import { SqlStatement, isPostgres } from '../../common/persistence/sql-statement.js';
 import type { MemberStatus } from '../domain/member.js';
 
 export interface NewMemberRow {
@@ -58,7 +58,7 @@ export async function insertMember(
     row.at,
     row.at,
   ];
-  if (manager.connection.options.type === 'postgres') {
+  if (isPostgres(manager)) {
     const { rows } = await INSERT_MEMBER_WITH_GROUPS.run<{ id: number; groups: string }>(manager, [
       ...values,
       row.clubId,
