@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { memberCreates as creates, waitFor } from './support/batches.js';
 import { startService } from './support/service-process.js';
 import { slowMemberInserts } from './support/contention.js';
 import type { ServiceProcess } from './support/service-process.js';
@@ -12,13 +13,6 @@ import { postgresBinaries, startThrowawayPostgres } from './support/throwaway-po
 import type { ThrowawayPostgres } from './support/throwaway-postgres.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const creates = (n: number, name: string) => ({
-  operations: Array.from({ length: n }, (_, i) => ({
-    op: 'create',
-    data: { name: `${name} ${i}`, group_ids: [] as number[] },
-  })),
-});
 
 function client(instance: () => ServiceProcess, club: () => TestClub) {
   return (path: string, key: string, body: object, signal?: AbortSignal) =>
@@ -32,14 +26,6 @@ function client(instance: () => ServiceProcess, club: () => TestClub) {
       body: JSON.stringify(body),
       signal,
     });
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    assert.ok(Date.now() < deadline, 'timed out');
-    await sleep(20);
-  }
 }
 
 describe('a client that hangs up in the middle of a batch', () => {

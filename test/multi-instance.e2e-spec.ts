@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { memberCreates as creates } from './support/batches.js';
 import { startService } from './support/service-process.js';
 import type { ServiceProcess } from './support/service-process.js';
 import { seedClub } from './support/test-app.js';
@@ -47,12 +48,6 @@ describe('two service processes on one database', { skip: postgresOnly }, () => 
     });
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await db.query<{ n: number }>(sql, params))[0].n);
-  const creates = (n: number, name: string) => ({
-    operations: Array.from({ length: n }, (_, i) => ({
-      op: 'create',
-      data: { name: `${name} ${i}` },
-    })),
-  });
 
   it('executes fifty concurrent requests with one key once, over both instances', async () => {
     const body = creates(30, 'Samen');

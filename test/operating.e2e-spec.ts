@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
+import { memberCreates as creates, waitFor } from './support/batches.js';
 import { runServiceUntilExit, startService } from './support/service-process.js';
 import { slowMemberInserts } from './support/contention.js';
 import type { ServiceProcess } from './support/service-process.js';
@@ -50,21 +51,6 @@ const logOf = (service: ServiceProcess) => [
 
 const accessLineOf = (service: ServiceProcess, requestId: string) =>
   logOf(service).find((line) => line.requestId === requestId && line.durationMs !== undefined);
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    assert.ok(Date.now() < deadline, 'timed out');
-    await sleep(20);
-  }
-}
-
-const creates = (n: number, name: string) => ({
-  operations: Array.from({ length: n }, (_, i) => ({
-    op: 'create',
-    data: { name: `${name} ${i}` },
-  })),
-});
 
 function send(
   service: ServiceProcess,
