@@ -229,7 +229,8 @@ function suiteSection(suite: SuiteResult, settings: BenchSettings): string {
   if (missed.length > 0) {
     lines.push(
       `**Why ${missed.map((figure) => `"${figure.label}"`).join(', ')} missed: ` +
-        'PLACEHOLDER, for the lead engineer to fill in from profiling (the bench states no reasons).**',
+        'the bench measures and does not explain; write the reason here from a profile of the ' +
+        "service under this load (the README's Benchmarks section says what the hot paths do).**",
       '',
     );
   }
